@@ -1,0 +1,47 @@
+"""KPI families: the functions that compute a group of KPIs from one set of database sums.
+
+A family is registered by its domain module (``dashboard/kpis/<domain>.py``) with ``register(...)``
+at the bottom of the module, exactly as a new family would be. The engine reads ``FAMILIES``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+from dashboard.kpis.types import KpiPoint
+
+__all__ = ["Family", "FAMILIES", "register", "family_of", "ComputeFn"]
+
+
+class ComputeFn(Protocol):
+    def __call__(self, replica, ctx, scope_kind: str, bucket: str | None = None) -> list[KpiPoint]:
+        """Return points for every entity of ``scope_kind`` that has data (bucket: None, 'day', 'week').
+
+        ``replica`` is a ``data_access.engine.Replica``; ``ctx`` a ``data_access.context.QueryContext``.
+        Raise ``KpiUnavailable`` when the database cannot support the family.
+        """
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    kpis: tuple[str, ...]
+    scopes: tuple[str, ...]
+    compute: Callable
+    requires_modules: tuple[str, ...] = ()
+    snapshot: bool = False  # a snapshot of now: as_of and buckets do not apply
+
+
+FAMILIES: dict[str, Family] = {}
+
+
+def register(family: Family) -> Family:
+    FAMILIES[family.name] = family
+    return family
+
+
+def family_of(kpi: str) -> Family:
+    for fam in FAMILIES.values():
+        if kpi in fam.kpis:
+            return fam
+    raise KeyError(kpi)

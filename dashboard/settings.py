@@ -1,0 +1,145 @@
+"""One typed settings object, read from ``ODOO_DASH_*`` environment variables.
+
+Every setting has a default and one line of help (the README's configuration table lists them all,
+and a test keeps the two in step). Unknown ``ODOO_DASH_*`` variables are refused, so a typo does not
+silently fall back to a default. Outside demo mode there is no usable default secret.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["Settings", "SettingsError", "ENV_PREFIX", "parse_bool"]
+
+ENV_PREFIX = "ODOO_DASH_"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the app cannot start with."""
+
+
+def parse_bool(value: str) -> bool:
+    v = value.strip().lower()
+    if v in ("1", "true", "yes", "on"):
+        return True
+    if v in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"not a boolean: {value!r}")
+
+
+def _setting(default, help: str):
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    replica_url: str = _setting("", "SQLAlchemy URL of the read-only Odoo replica (postgresql://...). Empty: the embedded demo replica.")
+    store_url: str = _setting("", "SQLAlchemy URL of the app's own store (users, audit log). Empty: a SQLite file in the instance folder.")
+    instance_dir: str = _setting("instance", "Folder for the app's local files: the demo replica and the default app store.")
+    secret_key: str = _setting("", "Flask secret key, 32+ random characters, the same in every worker. Required outside demo mode.")
+    statement_timeout_ms: int = _setting(15000, "Time limit of every replica query, in milliseconds.")
+    timezone: str = _setting("UTC", "Display time zone: where days begin for periods and daily buckets (IANA name).")
+    lang: str = _setting("en_US", "Language for Odoo's translated names, with en_US as fallback.")
+    odoo_base_url: str = _setting("", "Base URL of the Odoo web client, for 'open in Odoo' links (e.g. https://erp.example.com). Empty: no links.")
+    kpi_overrides: str = _setting("", "JSON object (or path to a JSON file) overriding KPI targets and thresholds, globally or per site.")
+    workcenter_sites: str = _setting("", "Pins work centers to sites: 'workcenter_id:warehouse_id,...'. Others follow their work orders.")
+    cache_type: str = _setting("simple", "KPI cache backend: 'null', 'simple' (per process) or 'redis'.")
+    cache_url: str = _setting("redis://127.0.0.1:6379/0", "Redis URL when cache_type is 'redis'.")
+    cache_ttl_s: int = _setting(300, "Default time to live of cached KPI aggregates, in seconds.")
+    session_hours: int = _setting(12, "Lifetime of a login session, in hours.")
+    secure_cookies: bool = _setting(True, "Send session cookies over HTTPS only. Demo mode turns it off (served on plain HTTP locally).")
+    demo_scale: int = _setting(1, "Size of the embedded demo replica (1 = default demo).")
+    log_level: str = _setting("INFO", "Python logging level.")
+
+    # --- derived -----------------------------------------------------------------
+    @property
+    def demo_mode(self) -> bool:
+        """True when no replica URL is configured: the embedded demo replica and demo users."""
+        return not self.replica_url
+
+    @property
+    def instance_path(self) -> Path:
+        return Path(self.instance_dir).resolve()
+
+    @property
+    def demo_replica_path(self) -> Path:
+        return self.instance_path / f"demo-odoo17-scale{self.demo_scale}.sqlite"
+
+    @property
+    def effective_replica_url(self) -> str:
+        return self.replica_url or f"sqlite:///{self.demo_replica_path}"
+
+    @property
+    def effective_store_url(self) -> str:
+        return self.store_url or f"sqlite:///{self.instance_path / 'app-store.sqlite'}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def kpi_overrides_dict(self) -> dict:
+        raw = self.kpi_overrides.strip()
+        if not raw:
+            return {}
+        if not raw.startswith("{"):
+            raw = Path(raw).read_text()
+        return json.loads(raw)
+
+    def workcenter_site_pins(self) -> dict[int, int]:
+        pins = {}
+        for part in filter(None, (p.strip() for p in self.workcenter_sites.split(","))):
+            wc, _, wh = part.partition(":")
+            pins[int(wc)] = int(wh)
+        return pins
+
+    # --- construction --------------------------------------------------------------
+    def validate(self) -> "Settings":
+        """Return self, or raise ``SettingsError`` naming the bad setting."""
+        if not self.demo_mode and len(self.secret_key) < 32:
+            raise SettingsError(f"{ENV_PREFIX}SECRET_KEY must be set (32+ characters) when a replica URL is configured")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"unknown time zone {self.timezone!r}") from None
+        if self.cache_type not in ("null", "simple", "redis"):
+            raise SettingsError(f"cache_type must be null, simple or redis, not {self.cache_type!r}")
+        if self.statement_timeout_ms < 100:
+            raise SettingsError("statement_timeout_ms must be at least 100")
+        if self.demo_scale < 1:
+            raise SettingsError("demo_scale must be at least 1")
+        try:
+            self.kpi_overrides_dict()
+            self.workcenter_site_pins()
+        except (ValueError, OSError) as error:
+            raise SettingsError(f"bad kpi_overrides or workcenter_sites: {error}") from None
+        return self
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None, **overrides) -> "Settings":
+        """Read every ``ODOO_DASH_*`` variable; refuse unknown ones and unparsable values."""
+        env = os.environ if environ is None else environ
+        known = {f.name: f for f in fields(cls)}
+        values = {}
+        for key, raw in env.items():
+            if not key.startswith(ENV_PREFIX):
+                continue
+            name = key[len(ENV_PREFIX):].lower()
+            if name not in known:
+                raise SettingsError(f"unknown setting {key}")
+            kind = type(known[name].default)
+            try:
+                values[name] = parse_bool(raw) if kind is bool else kind(raw)
+            except ValueError as error:
+                raise SettingsError(f"{key}: {error}") from None
+        settings = cls(**values)
+        if settings.demo_mode and f"{ENV_PREFIX}SECURE_COOKIES" not in env:
+            settings = replace(settings, secure_cookies=False)
+        return replace(settings, **overrides).validate()
+
+    @classmethod
+    def help_table(cls) -> list[tuple[str, object, str]]:
+        """(environment variable, default, help) for every setting."""
+        return [(ENV_PREFIX + f.name.upper(), f.default, f.metadata["help"]) for f in fields(cls)]

@@ -1,0 +1,1 @@
+"""The only package that talks to a database: the Odoo replica (read-only) and the app's own store."""
