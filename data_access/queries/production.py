@@ -1,0 +1,230 @@
+"""Production sums (KPIS.md "Production"): OEE factors, downtime, schedule adherence.
+
+Every function returns RAW SUMS, never ratios, one dict per scope entity (and per local day/week
+when ``bucket`` is set), aggregated by the database in one statement. The KPI layer
+(``dashboard.kpis.production``) turns them into values; rollups pool these sums.
+
+Sites (KPIS.md conventions): an MO's site is ``picking_type_id -> stock_picking_type.warehouse_id``;
+a work center's site is the site of most of its work orders' MOs (ties: the lowest warehouse id),
+unless pinned by the settings (``pins``: ``(workcenter_id, warehouse_id)`` pairs).
+"""
+from __future__ import annotations
+
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, null, select, union_all
+from sqlalchemy.sql import ColumnElement, Select
+
+from data_access import sqlfuncs
+from data_access.context import QueryContext
+
+__all__ = [
+    "BUCKETS",
+    "OEE_SCOPES",
+    "ADHERENCE_SCOPES",
+    "bucket_expr",
+    "check_choice",
+    "as_float",
+    "grouped_sums",
+    "not_cancelled",
+    "site_map_select",
+    "workcenter_sites",
+    "oee_sums",
+    "schedule_adherence_sums",
+]
+
+Pins = tuple[tuple[int, int], ...]
+
+# bucket name -> helper that cuts a naive-UTC datetime into local days / ISO weeks
+BUCKETS = {"day": sqlfuncs.local_day, "week": sqlfuncs.local_week}
+OEE_SCOPES = ("workcenter", "warehouse", "company")
+ADHERENCE_SCOPES = ("warehouse", "company")
+OEE_KEYS = ("productive_min", "total_min", "availability_loss_min", "expected_min", "real_min",
+            "qty_produced", "qty_scrapped")
+
+
+def check_choice(value: str | None, allowed, what: str) -> None:
+    """Raise ``ValueError`` unless ``value`` is one of ``allowed`` (the allow-list of a query)."""
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; expected one of {tuple(allowed)}")
+
+
+def bucket_expr(col, bucket: str | None, ctx: QueryContext, dialect: str) -> ColumnElement:
+    """The local day / ISO week (text) of ``col`` for ``bucket``, or a NULL when ``bucket`` is None."""
+    if bucket is None:
+        return null()
+    check_choice(bucket, BUCKETS, "bucket")
+    return BUCKETS[bucket](col, ctx.day_offset_minutes, dialect)
+
+
+def not_cancelled(state_col) -> ColumnElement:
+    """``state`` is not ``cancel`` (a NULL state counts as not cancelled)."""
+    return func.coalesce(state_col, "") != "cancel"
+
+
+def as_float(expr) -> ColumnElement:
+    return cast(expr, Float)
+
+
+def _pins(pins) -> Pins:
+    """Validate pins given as pairs or as a mapping ``{workcenter_id: warehouse_id}``."""
+    items = pins.items() if isinstance(pins, dict) else pins
+    return tuple(sorted((int(wc), int(wh)) for wc, wh in items))
+
+
+def site_map_select(schema, company_ids: tuple[int, ...] | None, pins: Pins = ()) -> Select:
+    """SELECT ``workcenter_id, warehouse_id``: each work center's site.
+
+    The majority is over all the work center's work orders that are not cancelled and whose MO is
+    not cancelled (cancelled records never count), in the company scope; not period-bound. Work
+    orders whose MO's operation type has no warehouse do not vote. Pins replace the majority.
+    """
+    wo, mo, pt = schema.mrp_workorder, schema.mrp_production, schema.stock_picking_type
+    counts = (
+        select(wo.c.workcenter_id.label("workcenter_id"), pt.c.warehouse_id.label("warehouse_id"),
+               func.count().label("n"))
+        .select_from(wo.join(mo, mo.c.id == wo.c.production_id).join(pt, pt.c.id == mo.c.picking_type_id))
+        .where(pt.c.warehouse_id.isnot(None), not_cancelled(wo.c.state), not_cancelled(mo.c.state),
+               sqlfuncs.in_ids(mo.c.company_id, company_ids))
+        .group_by(wo.c.workcenter_id, pt.c.warehouse_id)
+        .subquery("wc_votes")
+    )
+    rank = func.row_number().over(partition_by=counts.c.workcenter_id,
+                                  order_by=(counts.c.n.desc(), counts.c.warehouse_id.asc()))
+    ranked = select(counts.c.workcenter_id, counts.c.warehouse_id, rank.label("rk")).subquery("wc_ranked")
+    majority = select(ranked.c.workcenter_id, ranked.c.warehouse_id).where(ranked.c.rk == 1)
+    pins = _pins(pins)
+    if not pins:
+        return majority
+    majority = majority.where(ranked.c.workcenter_id.not_in([wc for wc, _ in pins]))
+    pinned = [select(cast(literal(wc), Integer).label("workcenter_id"), cast(literal(wh), Integer).label("warehouse_id"))
+              for wc, wh in pins]
+    return union_all(majority, *pinned)
+
+
+def workcenter_sites(conn, schema, ctx: QueryContext | None = None, *, pins=()) -> dict[int, int]:
+    """``{workcenter_id: warehouse_id}`` for every work center that has a site (pins applied)."""
+    sel = site_map_select(schema, ctx.company_ids if ctx else None, _pins(pins))
+    return {int(r[0]): int(r[1]) for r in conn.execute(sel)}
+
+
+def _timelog_rows(schema, ctx, group_by, bucket, dialect, site):
+    """One row per closed time log with ``date_start`` in P (the availability/downtime terms)."""
+    log = schema.mrp_workcenter_productivity
+    # Odoo stores loss_type on the log (related loss_id.loss_type, stored in 17/18); duration is minutes.
+    dur = func.coalesce(log.c.duration, 0)
+    scope = {"workcenter": log.c.workcenter_id, "warehouse": site.c.warehouse_id if site is not None else None,
+             "company": log.c.company_id}[group_by]
+    src = log if site is None else log.join(site, site.c.workcenter_id == log.c.workcenter_id)
+    zero = as_float(literal(0))
+    sel = select(
+        scope.label("scope_id"),
+        bucket_expr(log.c.date_start, bucket, ctx, dialect).label("bucket"),
+        as_float(case((log.c.loss_type.in_(("productive", "performance")), dur), else_=0)).label("productive_min"),
+        as_float(dur).label("total_min"),
+        as_float(case((log.c.loss_type == "availability", dur), else_=0)).label("availability_loss_min"),
+        zero.label("expected_min"), zero.label("real_min"), zero.label("qty_produced"), zero.label("qty_scrapped"),
+    ).select_from(src).where(
+        log.c.date_end.isnot(None),
+        sqlfuncs.in_period(log.c.date_start, ctx.start, ctx.end),
+        sqlfuncs.in_ids(log.c.company_id, ctx.company_ids),
+    )
+    if site is not None:
+        sel = sel.where(sqlfuncs.in_ids(site.c.warehouse_id, ctx.warehouse_ids))
+    return sel
+
+
+def _workorder_rows(schema, ctx, group_by, bucket, dialect, site):
+    """One row per done work order with ``date_finished`` in P (performance and quality terms)."""
+    wo, mo, scrap = schema.mrp_workorder, schema.mrp_production, schema.stock_scrap
+    scrapped = (
+        select(scrap.c.workorder_id.label("workorder_id"), func.sum(scrap.c.scrap_qty).label("qty"))
+        .where(scrap.c.state == "done", scrap.c.workorder_id.isnot(None))
+        .group_by(scrap.c.workorder_id)
+        .subquery("wo_scrap")
+    )
+    scope = {"workcenter": wo.c.workcenter_id, "warehouse": site.c.warehouse_id if site is not None else None,
+             "company": mo.c.company_id}[group_by]
+    src = wo.join(mo, mo.c.id == wo.c.production_id)
+    if site is not None:
+        src = src.join(site, site.c.workcenter_id == wo.c.workcenter_id)
+    src = src.outerjoin(scrapped, scrapped.c.workorder_id == wo.c.id)
+    zero = as_float(literal(0))
+    # A done work order's date_finished is when it finished (Odoo writes now() on finish): it sets the bucket.
+    sel = select(
+        scope.label("scope_id"),
+        bucket_expr(wo.c.date_finished, bucket, ctx, dialect).label("bucket"),
+        zero.label("productive_min"), zero.label("total_min"), zero.label("availability_loss_min"),
+        as_float(func.coalesce(wo.c.duration_expected, 0)).label("expected_min"),
+        as_float(func.coalesce(wo.c.duration, 0)).label("real_min"),
+        as_float(func.coalesce(wo.c.qty_produced, 0)).label("qty_produced"),
+        as_float(func.coalesce(scrapped.c.qty, 0)).label("qty_scrapped"),
+    ).select_from(src).where(
+        wo.c.state == "done",
+        sqlfuncs.in_period(wo.c.date_finished, ctx.start, ctx.end),
+        sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids),
+    )
+    if site is not None:
+        sel = sel.where(sqlfuncs.in_ids(site.c.warehouse_id, ctx.warehouse_ids))
+    return sel
+
+
+def grouped_sums(conn, rows_select, keys, bucket) -> list[dict]:
+    """Sum ``keys`` of a per-record row select by (scope_id[, bucket]); rows without a scope drop out."""
+    u = rows_select.subquery("recs")
+    cols = [u.c.scope_id] + ([u.c.bucket] if bucket else [])
+    q = (select(*cols, *[func.sum(u.c[k]).label(k) for k in keys])
+         .where(u.c.scope_id.isnot(None)).group_by(*cols).order_by(*cols))
+    out = []
+    for r in conn.execute(q).mappings():
+        row = {"scope_id": int(r["scope_id"]), "bucket": (str(r["bucket"]) if bucket else None)}
+        row.update({k: float(r[k] or 0) for k in keys})
+        out.append(row)
+    return out
+
+
+def oee_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket: str | None = None,
+             pins: Pins = ()) -> list[dict]:
+    """OEE and downtime sums per work center / warehouse / company (one statement).
+
+    Keys: ``scope_id``, ``bucket``, ``productive_min`` (closed logs, loss_type productive or
+    performance), ``total_min`` (all closed logs), ``availability_loss_min`` (loss_type availability),
+    ``expected_min``/``real_min`` (sum duration_expected / duration of done work orders),
+    ``qty_produced`` (their qty_produced), ``qty_scrapped`` (done scraps of those work orders).
+    Company scope: the time log's ``company_id``; the work order's MO ``company_id``.
+    Warehouse scope and ``ctx.warehouse_ids``: the work center's site.
+    """
+    check_choice(group_by, OEE_SCOPES, "scope")
+    check_choice(bucket, (None, *BUCKETS), "bucket")
+    d = conn.dialect.name
+    site = None
+    if group_by == "warehouse" or ctx.warehouse_ids is not None:
+        site = site_map_select(schema, ctx.company_ids, _pins(pins)).cte("wc_site")
+    rows = union_all(_timelog_rows(schema, ctx, group_by, bucket, d, site),
+                     _workorder_rows(schema, ctx, group_by, bucket, d, site))
+    return grouped_sums(conn, rows, OEE_KEYS, bucket)
+
+
+def schedule_adherence_sums(conn, schema, ctx: QueryContext, *, group_by: str,
+                            bucket: str | None = None) -> list[dict]:
+    """MOs (not cancelled) whose ``date_deadline`` is in P, per warehouse (MO's site) or company.
+
+    Keys: ``scope_id``, ``bucket`` (local day/week of the deadline), ``on_time`` (state done and
+    ``date_finished <= date_deadline``), ``total``. MOs without a deadline are left out.
+    """
+    check_choice(group_by, ADHERENCE_SCOPES, "scope")
+    check_choice(bucket, (None, *BUCKETS), "bucket")
+    mo, pt = schema.mrp_production, schema.stock_picking_type
+    scope = {"warehouse": pt.c.warehouse_id, "company": mo.c.company_id}[group_by]
+    on_time = and_(mo.c.state == "done", mo.c.date_finished.isnot(None), mo.c.date_finished <= mo.c.date_deadline)
+    rows = select(
+        scope.label("scope_id"),
+        bucket_expr(mo.c.date_deadline, bucket, ctx, conn.dialect.name).label("bucket"),
+        as_float(case((on_time, 1), else_=0)).label("on_time"),
+        as_float(literal(1)).label("total"),
+    ).select_from(mo.outerjoin(pt, pt.c.id == mo.c.picking_type_id)).where(
+        not_cancelled(mo.c.state),
+        mo.c.date_deadline.isnot(None),
+        sqlfuncs.in_period(mo.c.date_deadline, ctx.start, ctx.end),
+        sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids),
+        sqlfuncs.in_ids(pt.c.warehouse_id, ctx.warehouse_ids),
+    )
+    return grouped_sums(conn, rows, ("on_time", "total"), bucket)
