@@ -1,0 +1,53 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from dashboard.kpis.catalogue import CATALOGUE, HEADLINE_COMPANY_KPIS, HEADLINE_SITE_KPIS, Catalogue
+
+KPIS_MD = Path(__file__).resolve().parents[4] / "shared" / "KPIS.md"
+
+
+def test_catalogue_has_exactly_the_kpis_of_the_contract():
+    if not KPIS_MD.exists():
+        pytest.skip("shared/KPIS.md is not beside this checkout")
+    ids = set(re.findall(r"^\| `([a-z_]+)` \|", KPIS_MD.read_text(), flags=re.M))
+    assert ids == set(CATALOGUE)
+
+
+def test_headline_kpis_are_in_the_catalogue():
+    assert set(HEADLINE_SITE_KPIS) | set(HEADLINE_COMPANY_KPIS) <= set(CATALOGUE)
+
+
+@pytest.mark.parametrize("kpi, value, status", [
+    ("oee", None, "no_data"),
+    ("oee", 0.85, "ok"),
+    ("oee", 0.75, "ok"),        # equal to amber is not below it
+    ("oee", 0.7499, "warning"),
+    ("oee", 0.60, "warning"),
+    ("oee", 0.5999, "critical"),
+    ("late_po_lines", 5, "ok"),
+    ("late_po_lines", 6, "warning"),
+    ("late_po_lines", 21, "critical"),
+    ("stockout_rate", 0.0, "ok"),
+    ("stockout_rate", 0.03, "warning"),
+])
+def test_status_against_default_thresholds(kpi, value, status):
+    assert Catalogue()[kpi].status(value) == status
+
+
+def test_overrides_globally_and_per_site():
+    cat = Catalogue({"oee": {"amber": 0.70, "sites": {"3": {"red": 0.65}}}})
+    assert cat["oee"].status(0.72) == "ok"
+    assert cat.for_scope("oee", "warehouse", 3).status(0.64) == "critical"
+    assert cat.for_scope("oee", "warehouse", 4).status(0.64) == "warning"
+    assert cat.for_scope("oee", "workcenter", 3).status(0.64) == "warning"  # site overrides apply to sites only
+    with pytest.raises(ValueError):
+        Catalogue({"oee_typo": {"amber": 1}})
+
+
+def test_better_follows_direction():
+    cat = Catalogue()
+    assert cat["oee"].better(0.8, 0.7) is True
+    assert cat["downtime_hours"].better(10, 5) is False
+    assert cat["oee"].better(None, 0.7) is None
