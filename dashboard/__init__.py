@@ -1,0 +1,72 @@
+"""Odoo operations dashboards: ``create_app(settings)`` is the only factory."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+import dash
+from flask import Flask
+
+from dashboard.settings import Settings
+
+__all__ = ["create_app", "ROOT"]
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+def _cache_config(settings: Settings) -> dict:
+    kind = {"null": "NullCache", "simple": "SimpleCache", "redis": "RedisCache"}[settings.cache_type]
+    config = {"CACHE_TYPE": kind, "CACHE_DEFAULT_TIMEOUT": settings.cache_ttl_s, "CACHE_KEY_PREFIX": "odoo-dash:kpi:"}
+    if kind == "RedisCache":
+        config["CACHE_REDIS_URL"] = settings.cache_url
+    return config
+
+
+def create_app(settings: Settings | None = None) -> dash.Dash:
+    """Build the Flask server and the Dash app on it, with every subsystem attached.
+
+    With no replica URL (demo mode) the embedded demo replica is built on first start into the
+    instance folder.
+    """
+    from dashboard import auth, health, shell
+    from dashboard.demo import ensure_demo_replica
+    from dashboard.extensions import STATE_KEY, AppState, cache
+    from data_access.app_store import AppStore
+    from data_access.engine import Replica
+
+    settings = (settings or Settings.from_env()).validate()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+
+    server = Flask("dashboard", instance_path=str(settings.instance_path))
+    server.config.update(
+        SECRET_KEY=settings.secret_key or "demo-mode-only-" + str(settings.instance_path),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    if settings.demo_mode:
+        ensure_demo_replica(settings)
+    store = AppStore(settings.effective_store_url)
+    store.create_schema()
+    app_state = AppState(settings=settings, replica=Replica(settings.effective_replica_url, settings.statement_timeout_ms), store=store)
+    server.extensions[STATE_KEY] = app_state
+    cache.init_app(server, config=_cache_config(settings))
+    auth.init_app(server, app_state)
+    health.init_app(server)
+
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(ROOT / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        title="Odoo Operations",
+        update_title=None,
+        # Layouts depend on the signed-in user, so no single validation layout can hold every page's ids.
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+    )
+    app.layout = shell.layout
+    return app

@@ -1,0 +1,106 @@
+"""``python -m dashboard kpis``: every KPI at every scope of an Odoo database, as JSON or a table."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["add_parser", "run"]
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _days(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 3660:
+        raise argparse.ArgumentTypeError(f"days must be a whole number from 1 to 3660: {value!r}")
+    return n
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(f"unknown time zone: {value!r}") from None
+    return value
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("kpis", help="compute every KPI at every scope and print them")
+    p.add_argument("--db-url", required=True, help="SQLAlchemy URL of an Odoo 17/18 database (or the demo SQLite file)")
+    p.add_argument("--as-of", type=_date, default=None, help="last day of the period (default: today in --tz)")
+    p.add_argument("--days", type=_days, default=30, help="period length in whole days (default 30)")
+    p.add_argument("--tz", type=_zone, default="UTC", help="time zone in which days begin (default UTC)")
+    p.add_argument("--format", choices=("json", "table"), default="json")
+    p.add_argument("--lang", default="en_US", help=argparse.SUPPRESS)
+    p.set_defaults(func=run)
+
+
+def _db_url(raw: str) -> str:
+    if "://" not in raw and raw.endswith((".sqlite", ".db", ".sqlite3")):
+        return f"sqlite:///{raw}"
+    return raw
+
+
+def _format_value(kpi_def, value) -> str:
+    if value is None:
+        return "-"
+    if kpi_def.unit == "ratio":
+        return f"{value * 100:.1f} %"
+    if kpi_def.unit == "count":
+        return f"{value:.0f}"
+    return f"{value:,.2f}"
+
+
+def _table(payload: dict, catalogue) -> str:
+    header = ("KPI", "SCOPE", "VALUE", "STATUS", "REASON")
+    rows = []
+    for r in payload["results"]:
+        (kind, sid), = r["scope"].items()
+        rows.append((r["kpi"], f"{kind}={sid}", _format_value(catalogue[r["kpi"]], r["value"]), r["status"], r.get("reason", "")))
+    widths = [max(len(str(x[i])) for x in [header, *rows]) for i in range(len(header))]
+    fmt = "  ".join(f"{{:{'>' if i == 2 else '<'}{w}}}" for i, w in enumerate(widths))
+    title = f"as of {payload['as_of']}, {payload['days']} days, Odoo {payload['odoo_version']}"
+    return "\n".join([title, fmt.format(*header), *(fmt.format(*row) for row in rows)]).rstrip()
+
+
+def run(args) -> int:
+    from dashboard.kpis.catalogue import Catalogue
+    from dashboard.kpis.engine import evaluate
+    from dashboard.kpis.period import Period
+    from data_access.engine import Replica
+    from data_access.errors import DataError
+
+    as_of = args.as_of or datetime.now(timezone.utc).astimezone(ZoneInfo(args.tz)).date()
+    period = Period(as_of, args.days, args.tz)
+    catalogue = Catalogue()
+    try:
+        replica = Replica(_db_url(args.db_url))
+        results = evaluate(replica, period.context(lang=args.lang), catalogue)
+        series = replica.info.series
+    except DataError as error:
+        print(f"error: {error.user_message} ({error.reason})", file=sys.stderr)
+        return 2
+    except Exception as error:  # a bad URL, a missing driver: still one line, still status 2
+        print(f"error: cannot read the database: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
+              file=sys.stderr)
+        return 2
+    order = {k: i for i, k in enumerate(catalogue.ids())}
+    results.sort(key=lambda r: (order[r.kpi], r.scope_kind, r.scope_id if r.scope_id is not None else -1))
+    payload = {"as_of": as_of.isoformat(), "days": args.days, "odoo_version": series,
+               "results": [r.as_json() for r in results]}
+    if args.format == "json":
+        print(json.dumps(payload))
+    else:
+        print(_table(payload, catalogue))
+    return 0

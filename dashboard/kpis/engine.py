@@ -1,0 +1,79 @@
+"""The KPI engine: runs the registered families for the requested KPIs and scopes, adds status.
+
+One code path for tiles, heat maps, trends and the ``kpis`` command: a series is the same family
+computed with a time bucket, so a trend and a tile can never disagree.
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+from typing import Iterable
+
+from dashboard.kpis import families  # noqa: F401  (registers the built-in families)
+from dashboard.kpis.catalogue import Catalogue
+from dashboard.kpis.registry import FAMILIES, Family
+from dashboard.kpis.types import KpiPoint, KpiResult, KpiUnavailable
+from data_access.queries.dimensions import companies
+
+__all__ = ["evaluate", "unavailable_reason"]
+
+log = logging.getLogger(__name__)
+
+
+def unavailable_reason(family: Family, modules: frozenset[str]) -> str | None:
+    """Why a family cannot run on a database with these installed modules (None: it can)."""
+    missing = [m for m in family.requires_modules if m not in modules]
+    return f"Odoo app not installed: {', '.join(missing)}" if missing else None
+
+
+def _accepted_options(fn, options: dict) -> dict:
+    params = inspect.signature(fn).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return options
+    return {k: v for k, v in options.items() if k in params}
+
+
+def _with_status(point: KpiPoint, catalogue: Catalogue) -> KpiResult:
+    definition = catalogue.for_scope(point.kpi, point.scope_kind, point.scope_id)
+    return KpiResult(kpi=point.kpi, scope_kind=point.scope_kind, scope_id=point.scope_id, value=point.value,
+                     status=definition.status(point.value), bucket=point.bucket, parts=point.parts)
+
+
+def evaluate(replica, ctx, catalogue: Catalogue, *, kpis: Iterable[str] | None = None,
+             scope_kinds: Iterable[str] | None = None, bucket: str | None = None, **options) -> list[KpiResult]:
+    """Compute KPIs for every entity of the requested scope kinds.
+
+    Returns one ``KpiResult`` per (KPI, entity[, bucket]) with data. A KPI the database cannot support
+    (an app not installed) comes back once per company in scope with status ``unavailable`` and the
+    reason. ``bucket`` ('day' or 'week') returns series; snapshot KPIs (as of now) have none.
+    Database failures propagate as ``data_access.errors.DataError``.
+    """
+    if bucket not in (None, "day", "week"):
+        raise ValueError(f"bad bucket {bucket!r}")
+    wanted = set(catalogue.ids() if kpis is None else kpis)
+    kinds = None if scope_kinds is None else set(scope_kinds)
+    modules = replica.info.modules
+    results: list[KpiResult] = []
+    company_ids = None
+    for family in FAMILIES.values():
+        family_kpis = [k for k in family.kpis if k in wanted]
+        if not family_kpis or (bucket and family.snapshot):
+            continue
+        reason = unavailable_reason(family, modules)
+        for kind in family.scopes:
+            if kinds is not None and kind not in kinds:
+                continue
+            if reason is None:
+                try:
+                    points = family.compute(replica, ctx, kind, bucket, **_accepted_options(family.compute, options))
+                except KpiUnavailable as error:
+                    reason = str(error)
+                else:
+                    results.extend(_with_status(p, catalogue) for p in points if p.kpi in wanted)
+                    continue
+            if kind == "company" and bucket is None:
+                if company_ids is None:
+                    company_ids = list(replica.run(companies, ctx))
+                results.extend(KpiResult(kpi=k, scope_kind="company", scope_id=c, value=None, status="unavailable",
+                                         reason=reason) for k in family_kpis for c in company_ids)
+    return results
