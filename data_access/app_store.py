@@ -260,7 +260,7 @@ class AppStore:
             rows = conn.execute(select(app_user).order_by(app_user.c.username)).all()
         return [self._user(r) for r in rows]
 
-    def _change(self, username: str, event_name: str, detail: str, **values) -> AppUser:
+    def _change(self, username: str, event_name: str | None, detail: str, **values) -> AppUser:
         name = normalize_username(username)
         with self.engine.begin() as conn:
             result = conn.execute(
@@ -269,7 +269,8 @@ class AppStore:
             )
             if result.rowcount == 0:
                 raise UnknownUser(f"no user {name!r}")
-            self._audit(conn, event_name, name, detail)
+            if event_name:
+                self._audit(conn, event_name, name, detail)
             row = conn.execute(select(app_user).where(app_user.c.username == name)).one()
         return self._user(row)
 
@@ -298,6 +299,10 @@ class AppStore:
             username, "password_changed", f"by={actor}" if actor else "",
             password_hash=generate_password_hash(password),
         )
+
+    def end_sessions(self, username: str) -> AppUser:
+        """Bump the user's epoch so every session cookie issued so far stops working (sign-out)."""
+        return self._change(username, None, "")
 
     def record_login(self, user_id: int) -> None:
         """Stamp the user's last login time."""

@@ -165,3 +165,12 @@ def test_demo_users(store):
     store.ensure_demo_users()  # existing users are left alone
     assert store.find_user("plant").role == "quality"
     assert len(store.list_users()) == 6
+
+
+def test_end_sessions_only_moves_the_epoch(store):
+    store.add_user("ann", "pw-123456", "plant")
+    updated = store.end_sessions("ann")
+    assert (updated.auth_epoch, updated.active, updated.role) == (1, True, "plant")
+    assert [e.event for e in store.recent_audit(10)] == ["user_added"]
+    with pytest.raises(UnknownUser):
+        store.end_sessions("nobody")
