@@ -1,0 +1,41 @@
+"""KPI trend with target line and direction-aware threshold bands."""
+from dashboard.figures.theme import STATUS_COLOURS, band_colour
+from dashboard.figures.trend import kpi_trend, threshold_bands
+from dashboard.kpis.catalogue import Catalogue
+
+CAT = Catalogue()
+
+
+def test_bands_for_higher_is_better():
+    # OEE: red < 0.60, amber < 0.75.
+    assert threshold_bands(CAT["oee"], 0.0, 1.0) == [("critical", 0.0, 0.60), ("warning", 0.60, 0.75), ("ok", 0.75, 1.0)]
+
+
+def test_bands_for_lower_is_better_and_clipped_to_range():
+    # Downtime: amber > 24 h, red > 60 h; the range stops at 40 h so there is no critical band.
+    assert threshold_bands(CAT["downtime_hours"], 0.0, 40.0) == [("ok", 0.0, 24.0), ("warning", 24.0, 40.0)]
+
+
+def test_trend_sorts_points_colours_markers_and_draws_target():
+    points = [{"bucket": "2026-11-09", "value": 0.55}, {"bucket": "2026-11-02", "value": 0.80},
+              {"bucket": "2026-11-16", "value": None}]
+    fig = kpi_trend(points, CAT["oee"])
+    line = fig.data[0]
+    assert list(line.x) == ["2026-11-02", "2026-11-09", "2026-11-16"]
+    assert list(line.y) == [0.80, 0.55, None]
+    assert list(line.marker.color) == [STATUS_COLOURS["ok"], STATUS_COLOURS["critical"], STATUS_COLOURS["no_data"]]
+    assert list(line.customdata) == ["80.0 %", "55.0 %", "–"]
+    fills = [s.fillcolor for s in fig.layout.shapes if s.fillcolor]
+    assert fills == [band_colour("critical"), band_colour("warning"), band_colour("ok")]
+    target = [s for s in fig.layout.shapes if s.line.dash == "dash"]
+    assert len(target) == 1 and target[0].y0 == 0.85
+    assert fig.layout.yaxis.tickformat == ".0%"
+    assert fig.layout.title.text == "OEE"
+
+
+def test_trend_without_values_is_an_empty_state():
+    fig = kpi_trend([{"bucket": "2026-11-02", "value": None}], CAT["supplier_otif"],
+                    empty_message="No purchase lines planned in these weeks.")
+    assert len(fig.data) == 0
+    assert fig.layout.annotations[0].text == "No purchase lines planned in these weeks."
+    assert fig.layout.title.text == "Supplier OTIF"
