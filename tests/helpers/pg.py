@@ -10,7 +10,7 @@ ADMIN_URL = os.environ.get("ODOO_DASH_TEST_PG_URL", "postgresql+psycopg://postgr
 
 
 def worker_suffix() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 def admin_engine():
