@@ -21,21 +21,15 @@ def base(db) -> None:
               {"id": 3, "name": "WH3", "company_id": 2})
     db.insert("stock_picking_type", *[{"id": i, "name": {"en_US": "Receipts"}, "code": "incoming", "warehouse_id": i,
                                        "company_id": 1 if i < 3 else 2} for i in (1, 2, 3)])
-    db.insert("stock_location",
-              {"id": 1, "name": "Vendors", "usage": "supplier"},
-              {"id": 2, "name": "Stock", "usage": "internal", "warehouse_id": 1, "company_id": 1},
-              {"id": 3, "name": "Customers", "usage": "customer"},
-              {"id": 4, "name": "Stock", "usage": "internal", "warehouse_id": 2, "company_id": 1},
-              {"id": 5, "name": "Stock", "usage": "internal", "warehouse_id": 3, "company_id": 2},
-              {"id": 6, "name": "Output", "usage": "internal", "warehouse_id": 1, "company_id": 1})
+    # executemany takes its columns from the first row: every row names the same columns
+    db.insert("stock_location", *[{"id": i, "name": n, "usage": u, "warehouse_id": w, "company_id": c} for i, n, u, w, c in (
+        (1, "Vendors", "supplier", None, None), (2, "Stock", "internal", 1, 1), (3, "Customers", "customer", None, None),
+        (4, "Stock", "internal", 2, 1), (5, "Stock", "internal", 3, 2), (6, "Output", "internal", 1, 1))])
     db.insert("uom_uom", {"id": 1, "name": {"en_US": "Units"}, "factor": 1.0, "category_id": 1},
               {"id": 2, "name": {"en_US": "Pack of 10"}, "factor": 0.1, "category_id": 1})
-    db.insert("res_partner",
-              {"id": 10, "name": "Vendor A", "commercial_partner_id": 10},
-              {"id": 11, "name": "Vendor B", "commercial_partner_id": 11},
-              {"id": 20, "name": "Customer Co", "commercial_partner_id": 20, "is_company": True},
-              {"id": 21, "name": "Customer Co, Ann", "commercial_partner_id": 20, "parent_id": 20},
-              {"id": 22, "name": "Other Customer", "commercial_partner_id": 22})
+    db.insert("res_partner", *[{"id": i, "name": n, "commercial_partner_id": c, "parent_id": p} for i, n, c, p in (
+        (10, "Vendor A", 10, None), (11, "Vendor B", 11, None), (20, "Customer Co", 20, None),
+        (21, "Customer Co, Ann", 20, 20), (22, "Other Customer", 22, None))])
     db.insert("product_template", {"id": 1, "name": {"en_US": "Bolt", "fr_FR": "Boulon"}, "categ_id": 1},
               {"id": 2, "name": {"en_US": "Nut"}, "categ_id": 1})
     db.insert("product_product", {"id": 1, "product_tmpl_id": 1}, {"id": 2, "product_tmpl_id": 2})
