@@ -9,7 +9,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
-from flask import Blueprint, make_response, redirect, render_template_string, request, session
+from flask import Blueprint, abort, make_response, redirect, render_template_string, request, session
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -141,6 +141,12 @@ def login():
     store.record_login(user.id)
     store.audit("login", user.username, "", request.remote_addr)
     return redirect(target)
+
+
+@bp.get("/logout")
+def logout_get():
+    """405: signing out is a POST (else Dash's catch-all page route would answer this GET)."""
+    abort(405, valid_methods=["POST"])
 
 
 @bp.route("/logout", methods=["POST"])
