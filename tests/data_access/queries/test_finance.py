@@ -1,0 +1,92 @@
+"""Gross margin terms and overdue receivables on hand-built invoices and layers (helpers.finance_rows).
+
+Revenue (company 1, June): INV/1 product line 1000 (its tax and payment-term lines are not revenue),
+INV/2 refund -200 (dated D), INV/3 500 (product 3) + 300 (product 1; its section line is 0).
+Excluded: INV/4 draft, INV/5 dated 31 May, INV/6 dated 1 July, INV/7 vendor bill, INV/8 company 2,
+INV/9 cancelled. Company 1: 1600; product 1: 1100, product 3: 500; partner 20: 800, partner 22: 800.
+COGS (layers created in June for moves to/from customers): 600 (move 1, picking partner 21 -> 20),
+-100 (customer return at 30 June 23:59:59, partner 20), 250 (product 3, 1 June 00:00, partner 22),
+50 (picking without partner). Excluded: the receipt layer, 1 July 00:00, 31 May 23:59:59, company 2.
+Company 1: 800; product 1: 550, product 3: 250; partner 20: 500, partner 22: 250.
+"""
+import pytest
+
+from data_access.context import QueryContext
+from data_access.queries import finance
+from helpers.finance_rows import invoices
+from helpers.odoo_db import dt
+from helpers.supply_rows import JUNE, JUNE_ALL
+
+
+def _terms(rows, *keys):
+    return {tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]]: (round(r["revenue"], 6), round(r["cogs"], 6)) for r in rows}
+
+
+@pytest.mark.parametrize("group_by, expected", [
+    ("company", {1: (1600.0, 800.0)}),
+    ("product", {1: (1100.0, 550.0), 3: (500.0, 250.0)}),
+    ("partner", {20: (800.0, 500.0), 22: (800.0, 250.0)}),
+])
+def test_gross_margin_terms(odoo_db, group_by, expected):
+    invoices(odoo_db)
+    rows = odoo_db.replica.run(finance.gross_margin_sums, JUNE, group_by=group_by)
+    assert _terms(rows, "scope_id") == expected
+    assert all(r["bucket"] is None for r in rows)
+
+
+def test_gross_margin_second_company(odoo_db):
+    invoices(odoo_db)
+    rows = odoo_db.replica.run(finance.gross_margin_sums, JUNE_ALL, group_by="company")
+    # company 2: INV/8 600 revenue, a 77 COGS layer
+    assert _terms(rows, "scope_id") == {1: (1600.0, 800.0), 2: (600.0, 77.0)}
+
+
+def test_gross_margin_day_buckets(odoo_db):
+    invoices(odoo_db)
+    rows = odoo_db.replica.run(finance.gross_margin_sums, JUNE, group_by="company", bucket="day")
+    assert _terms(rows, "scope_id", "bucket") == {
+        (1, "2026-06-01"): (1000.0, 250.0), (1, "2026-06-05"): (0.0, 600.0), (1, "2026-06-12"): (0.0, 50.0),
+        (1, "2026-06-15"): (800.0, 0.0), (1, "2026-06-30"): (-200.0, -100.0)}
+    weeks = odoo_db.replica.run(finance.gross_margin_sums, JUNE, group_by="company", bucket="week")
+    # weeks of Mon 1, 8, 15 and 29 June (30 June is a Tuesday)
+    assert _terms(weeks, "scope_id", "bucket") == {
+        (1, "2026-06-01"): (1000.0, 850.0), (1, "2026-06-08"): (0.0, 50.0), (1, "2026-06-15"): (800.0, 0.0),
+        (1, "2026-06-29"): (-200.0, -100.0)}
+
+
+def test_gross_margin_invoice_dates_are_local_dates(odoo_db):
+    invoices(odoo_db)
+    # D = 30 June in UTC+2: the period bounds move in UTC, invoice dates stay dates: same revenue.
+    # Layer 2 (30 June 23:59:59 UTC = 1 July local) falls out, layer 7 (31 May 23:59:59 UTC = 1 June
+    # local) comes in: COGS 800 + 100 + 888 = 1788.
+    ctx = QueryContext(dt("2026-05-31 22:00"), dt("2026-06-30 22:00"), day_offset_minutes=120, company_ids=(1,))
+    rows = odoo_db.replica.run(finance.gross_margin_sums, ctx, group_by="company")
+    assert _terms(rows, "scope_id") == {1: (1600.0, 1788.0)}
+
+
+def test_gross_margin_empty_period(odoo_db):
+    invoices(odoo_db)
+    ctx = QueryContext(dt("2025-01-01"), dt("2025-01-31"), company_ids=(1,))
+    assert odoo_db.replica.run(finance.gross_margin_sums, ctx, group_by="partner") == []
+    with pytest.raises(ValueError):
+        odoo_db.replica.run(finance.gross_margin_sums, JUNE, group_by="warehouse")
+
+
+# Overdue as of 30 June: INV/1 1210 (due 29 June), INV/2 refund -242, INV/5 partial 100. Not overdue:
+# INV/3 due ON D, INV/10 paid, INV/11 in payment, INV/4 draft, INV/7 vendor bill, INV/6 due in July,
+# INV/9 cancelled; INV/8 belongs to company 2.
+def test_overdue_per_company_and_partner(odoo_db):
+    invoices(odoo_db)
+    assert odoo_db.replica.run(finance.overdue_sums, JUNE, group_by="company") == [
+        {"scope_id": 1, "bucket": None, "residual": pytest.approx(1068.0), "invoices": 3}]
+    rows = odoo_db.replica.run(finance.overdue_sums, JUNE, group_by="partner")
+    assert {r["scope_id"]: (r["residual"], r["invoices"]) for r in rows} == {20: (968.0, 2), 22: (100.0, 1)}
+    rows = odoo_db.replica.run(finance.overdue_sums, JUNE_ALL, group_by="company")
+    assert {r["scope_id"]: r["residual"] for r in rows} == {1: 1068.0, 2: 600.0}
+
+
+def test_overdue_due_date_equal_to_as_of_is_not_overdue(odoo_db):
+    invoices(odoo_db)
+    # D = 1 July: INV/3 (due 30 June, 300) is now overdue
+    ctx = QueryContext(dt("2026-06-02"), dt("2026-07-02"), company_ids=(1,))
+    assert odoo_db.replica.run(finance.overdue_sums, ctx, group_by="company")[0]["residual"] == pytest.approx(1368.0)
