@@ -6,8 +6,6 @@ Period P = June 2026 (UTC), D = 2026-06-30. Companies 1 and 2; warehouses 1, 2 (
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from data_access.context import QueryContext
 from helpers.odoo_db import dt
 
@@ -123,5 +121,37 @@ def sales(db) -> None:
               move(s, 701, 1, "2026-06-01 12:00", 4, 3))
 
 
-def at(s: str) -> datetime:
-    return dt(s)
+def stock_rules(db):
+    """Reordering rules and quants; see test_supply_stock.py."""
+    base(db)
+    db.insert("stock_location", {"id": 7, "name": "Transit", "usage": "transit", "warehouse_id": 1, "company_id": 1})
+
+    def op(i, wh, product, active=True, company=1):
+        return {"id": i, "name": f"OP{i}", "warehouse_id": wh, "product_id": product, "active": active,
+                "company_id": company, "location_id": 2, "trigger": "auto"}
+
+    db.insert("stock_warehouse_orderpoint", op(1, 1, 1), op(2, 1, 2), op(3, 1, 3), op(4, 1, 4, active=False),
+              op(5, 2, 1), op(6, 2, 2), op(7, 3, 1, company=2), op(8, 1, 5))
+    quants = [(2, 1, 5), (2, 2, 3), (6, 2, -3), (7, 3, 10), (3, 3, 4), (4, 2, 2), (4, 2, -1), (5, 1, 0), (2, 5, -2)]
+    db.insert("stock_quant", *[{"id": i + 1, "location_id": loc, "product_id": p, "quantity": q, "company_id": 1}
+                               for i, (loc, p, q) in enumerate(quants)])
+
+
+def valuation_layers(db):
+    """Valuation layers for inventory turns; see test_supply_stock.py."""
+    base(db)
+    db.insert("stock_move",
+              {"id": 1, "location_id": 1, "location_dest_id": 2, "state": "done"},  # receipt
+              {"id": 2, "location_id": 2, "location_dest_id": 3, "state": "done"},  # delivery
+              {"id": 3, "location_id": 3, "location_dest_id": 2, "state": "done"})  # customer return
+
+    def layer(i, when, value, move_id=None, company=1):
+        return {"id": i, "create_date": dt(when), "value": value, "stock_move_id": move_id, "company_id": company,
+                "product_id": 1, "quantity": 1}
+
+    db.insert("stock_valuation_layer",
+              layer(1, "2025-06-01 10:00", 1000, 1), layer(2, "2026-03-01 10:00", 300, 1),
+              layer(3, "2026-06-15 10:00", -200, 2), layer(4, "2026-06-20 10:00", 50, 3),
+              layer(5, "2025-06-30 23:59:59", -100, 2), layer(6, "2025-07-01 00:00:00", -40, 2),
+              layer(7, "2026-07-01 00:00:00", -500, 2), layer(8, "2026-06-30 23:59:59", -10),
+              layer(9, "2026-05-31 23:59:59", 999, 1, company=2))

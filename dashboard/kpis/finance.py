@@ -1,0 +1,58 @@
+"""Finance KPIs (KPIS.md "Finance") from the raw sums of ``data_access.queries.finance``.
+
+Pure functions turn sum rows into ``KpiPoint``s; the families registered at the bottom fetch the
+sums through the replica. ``KpiPoint.parts`` carries the sums (rollups pool them).
+"""
+from __future__ import annotations
+
+from dashboard.kpis.registry import Family, register
+from dashboard.kpis.types import KpiPoint
+from data_access.queries.finance import gross_margin_sums, overdue_sums
+
+__all__ = ["margin_points", "overdue_points", "compute_gross_margin", "compute_overdue"]
+
+MARGIN_SCOPES = ("company", "product", "partner")
+OVERDUE_SCOPES = ("company", "partner")
+BUCKETS = (None, "day", "week")
+
+
+def margin_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
+    """``gross_margin_pct`` = (revenue - cogs) / revenue per sum row; None when revenue <= 0."""
+    out = []
+    for r in rows:
+        revenue, cogs = float(r["revenue"]), float(r["cogs"])
+        value = (revenue - cogs) / revenue if revenue > 0 else None
+        out.append(KpiPoint("gross_margin_pct", scope_kind, int(r["scope_id"]), value, r.get("bucket"),
+                            {"revenue": revenue, "cogs": cogs}))
+    return out
+
+
+def overdue_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
+    """``overdue_receivables`` = the residual sum per row (an amount: 0 is a real value, not no data)."""
+    return [KpiPoint("overdue_receivables", scope_kind, int(r["scope_id"]), float(r["residual"]), None,
+                     {"residual": float(r["residual"]), "invoices": int(r["invoices"])}) for r in rows]
+
+
+def _check(scope_kind: str, scopes, bucket) -> None:
+    if scope_kind not in scopes:
+        raise ValueError(f"scope {scope_kind!r} not one of {scopes}")
+    if bucket not in BUCKETS:
+        raise ValueError(f"bucket {bucket!r} not one of {BUCKETS}")
+
+
+def compute_gross_margin(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
+    """The ``gross_margin`` family."""
+    _check(scope_kind, MARGIN_SCOPES, bucket)
+    return margin_points(replica.run(gross_margin_sums, ctx, group_by=scope_kind, bucket=bucket), scope_kind)
+
+
+def compute_overdue(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
+    """The ``overdue_receivables`` family (as of D; no series)."""
+    _check(scope_kind, OVERDUE_SCOPES, bucket)
+    return overdue_points(replica.run(overdue_sums, ctx, group_by=scope_kind), scope_kind)
+
+
+register(Family(name="gross_margin", kpis=("gross_margin_pct",), scopes=MARGIN_SCOPES, compute=compute_gross_margin,
+                requires_modules=("account",)))
+register(Family(name="overdue_receivables", kpis=("overdue_receivables",), scopes=OVERDUE_SCOPES,
+                compute=compute_overdue, requires_modules=("account",), snapshot=True))
