@@ -193,18 +193,23 @@ def breach_distance(definition, value: float | None, status: str) -> float:
 
 
 def exceptions(current: Iterable[Mapping], weekly: Iterable[Mapping], catalogue, names: Mapping[tuple[str, int], str],
-               *, as_of: date | None = None, limit: int = 15) -> list[dict]:
+               *, kpis_by_kind: Mapping[str, Iterable[str]] | None = None, as_of: date | None = None,
+               limit: int = 15) -> list[dict]:
     """The worst current breaches, worst first: critical before warning, then by ``breach_distance``.
 
     ``current``: un-bucketed results; ``weekly``: the same KPIs by week (for the age); ``names`` maps
-    ``(scope kind, id)`` to a display name, and only those entities are listed. Each row: ``kpi``,
+    ``(scope kind, id)`` to a display name, and only those entities are listed; ``kpis_by_kind`` (scope
+    kind -> KPI ids), when given, lists only those KPIs at that scope kind. Each row: ``kpi``,
     ``label``, ``scope_kind``, ``scope_id``, ``entity``, ``value``, ``unit``, ``status``, ``distance``,
     ``age_weeks`` (None for snapshot KPIs without history), ``owner``.
     """
     weekly = list(weekly)
+    allowed = None if kpis_by_kind is None else {kind: set(k) for kind, k in kpis_by_kind.items()}
     rows = []
     for r in current:
         if r.get("bucket") or r["status"] not in BREACH or (r["scope_kind"], r["scope_id"]) not in names:
+            continue
+        if allowed is not None and r["kpi"] not in allowed.get(r["scope_kind"], ()):
             continue
         d = catalogue.for_scope(r["kpi"], r["scope_kind"], r["scope_id"])
         rows.append({

@@ -117,3 +117,15 @@ def test_exceptions_order_critical_first_then_distance_with_age():
     assert [(r["kpi"], r["entity"]) for r in rows] == [("late_po_lines", "STU"), ("oee", "PLZ"), ("supplier_otif", "STU")]
     assert [r["age_weeks"] for r in rows] == [None, 2, None]
     assert rows[0]["owner"] == "supply_chain" and rows[1]["distance"] == pytest.approx(0.1)
+
+
+def test_exceptions_keep_each_kpi_at_its_own_scope_kind():
+    current = [
+        {"kpi": "stockout_rate", "scope_kind": "company", "scope_id": 1, "value": 0.2, "status": "critical", "bucket": None},
+        {"kpi": "stockout_rate", "scope_kind": "warehouse", "scope_id": 1, "value": 0.03, "status": "warning", "bucket": None},
+        {"kpi": "dio", "scope_kind": "company", "scope_id": 1, "value": 100.0, "status": "warning", "bucket": None},
+    ]
+    names = {("warehouse", 1): "STU", ("company", 1): "Main"}
+    rows = exceptions(current, [], CAT, names, kpis_by_kind={"warehouse": ["stockout_rate"], "company": ["dio"]})
+    # dio: (100 - 90) / 90 = 0.11 past amber; stockout: (0.03 - 0.02) / 0.02 = 0.5 past amber.
+    assert [(r["kpi"], r["scope_kind"]) for r in rows] == [("stockout_rate", "warehouse"), ("dio", "company")]
