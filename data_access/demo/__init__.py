@@ -1,0 +1,106 @@
+"""The embedded demo replica: an Odoo-shaped database (exact 17.0/18.0 tables and columns) holding
+400 days of a seeded story of a Tier-1 automotive supplier, ending at ``today``.
+
+``build_demo(url, scale=1, seed=42, version="17.0", today=None)`` is the only public function. The
+story (late vendor, breakdown work center, scrap excursion traced to a vendor lot, poor-margin product
+family, seasonal demand) is described in ``scenario.STORY`` and the generator modules.
+"""
+from __future__ import annotations
+
+import os
+import random
+import time
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from data_access.demo.accounting import Accounting
+from data_access.demo.common import HISTORY_DAYS, Ctx, at
+from data_access.demo.masterdata import write_master
+from data_access.demo.production import produce_day
+from data_access.demo.purchasing import Purchasing
+from data_access.demo.sales import Sales
+from data_access.demo.scenario import STORY, build_scenario
+from data_access.demo.stock import Ids, Ledger, magic
+from data_access.demo.writer import RowWriter
+from data_access.schema import odoo_schema
+
+__all__ = ["build_demo", "STORY"]
+
+PLANNING_DAYS = 7  # MOs are planned this many days beyond today
+
+
+def build_demo(url: str, *, scale: int = 1, seed: int = 42, version: str = "17.0",
+               today: date | None = None) -> dict:
+    """Create every table of ``odoo_schema(version)`` at ``url`` (dropping existing Odoo tables) and
+    fill them with the demo story. Returns ``{"seconds": float, "rows": {table: count}, "bytes": int}``."""
+    if scale < 1:
+        raise ValueError("scale must be at least 1")
+    started = time.monotonic()
+    today = today or datetime.now(timezone.utc).date()
+    schema = odoo_schema(version)
+    engine = create_engine(url)
+    try:
+        schema.metadata.drop_all(engine)
+        schema.metadata.create_all(engine)
+        rng = random.Random(seed)
+        sc = build_scenario(scale, rng)
+        with RowWriter(engine, schema) as w:
+            created = at(today - timedelta(days=HISTORY_DAYS + 30), 8)
+            write_master(w, sc, version, created)       # fills the scenario's location ids first
+            ids = Ids()
+            ctx = Ctx(w, sc, rng, ids, Ledger(w, sc, ids, rng), version, today, scale)
+            accounting = Accounting(ctx)
+            accounting.write_chart(created)
+            purchasing, sales = Purchasing(ctx), Sales(ctx, accounting)
+            purchasing.opening_stock()
+            day = ctx.start
+            while day <= today + timedelta(days=PLANNING_DAYS):
+                produce_day(ctx, day)
+                if day <= today:
+                    purchasing.day(day)
+                    sales.day(day)
+                day += timedelta(days=1)
+            _orderpoints_and_stockouts(ctx, purchasing)
+            ctx.ledger.write_quants(ctx.now)
+        size = _size(engine, url)
+        return {"seconds": round(time.monotonic() - started, 3), "rows": dict(sorted(w.counts.items())), "bytes": size}
+    finally:
+        engine.dispose()
+
+
+def stockout_products(ctx: Ctx) -> list[tuple[int, int]]:
+    """(warehouse id, product id) pairs the story leaves stocked out: the late vendor's sensor IC at
+    the sensor plant and a cable harness at the Atlanta distribution centre."""
+    sc = ctx.sc
+    ic = next(c for c in sc.components if c.vendor_id == STORY["late_vendor_id"] and c.name.startswith("Hall"))
+    harness = next(f for f in sc.finished if f.categ_id == STORY["poor_margin_category_id"])
+    return [(3, ic.id), (5, harness.id)]
+
+
+def _orderpoints_and_stockouts(ctx: Ctx, purchasing: Purchasing) -> None:
+    out = set(stockout_products(ctx))
+    when = at(ctx.today, 6)
+    for n, ((wid, pid), weekly) in enumerate(sorted(purchasing.weekly.items()), start=1):
+        plant, product = ctx.sc.plant(wid), ctx.ledger.products[pid]
+        ctx.w.add("stock_warehouse_orderpoint", {
+            "id": n, "name": f"OP/{n:05d}", "trigger": "auto", "active": True, "warehouse_id": wid,
+            "location_id": plant.stock_loc, "product_id": pid, "product_category_id": product.categ_id,
+            "product_min_qty": round(weekly), "product_max_qty": round(3 * weekly), "qty_multiple": 1.0,
+            "company_id": plant.company_id, "qty_to_order": 0.0, "qty_to_order_manual": 0.0,
+            "vendor_id": product.vendor_id if plant.manufactures else 1, **magic(at(ctx.start, 6))})
+        if (wid, pid) in out:
+            for (p, loc, lot), qty in sorted(ctx.ledger.onhand.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0)):
+                if p == pid and loc == plant.stock_loc and qty > 0:
+                    ctx.ledger.move(product, qty, plant.stock_loc, ctx.sc.locations[f"inventory_{plant.company_id}"],
+                                    state="done", date=when, company=plant.company_id, warehouse=wid,
+                                    name="Product Quantity Updated (cycle count)", lot=lot, is_inventory=True)
+
+
+def _size(engine, url: str) -> int:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return os.path.getsize(parsed.database) if parsed.database and os.path.exists(parsed.database) else 0
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())

@@ -1,0 +1,75 @@
+"""Demo replicas built once per test session: SQLite and PostgreSQL (17.0), PostgreSQL 18.0, and a
+SQLite build with another seed. All use a fixed ``today`` so the results are deterministic."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine
+
+from data_access.demo import build_demo
+from data_access.schema import odoo_schema
+from helpers.pg import drop_database, fresh_database, worker_suffix
+
+TODAY = date(2026, 6, 30)
+
+
+@dataclass
+class Built:
+    url: str
+    version: str
+    dialect: str
+    stats: dict
+    engine: object
+
+    @property
+    def schema(self):
+        return odoo_schema(self.version)
+
+
+def _build(url: str, version: str, dialect: str, seed: int = 42) -> Built:
+    stats = build_demo(url, scale=1, seed=seed, version=version, today=TODAY)
+    return Built(url, version, dialect, stats, create_engine(url))
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite(tmp_path_factory) -> Built:
+    built = _build(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo17.sqlite'}", "17.0", "sqlite")
+    yield built
+    built.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_other_seed(tmp_path_factory) -> Built:
+    built = _build(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo17_s7.sqlite'}", "17.0", "sqlite", seed=7)
+    yield built
+    built.engine.dispose()
+
+
+def _pg(version: str):
+    name = f"demo_{version.replace('.', '')}_{worker_suffix()}"
+    built = _build(fresh_database(name), version, "postgresql")
+    return name, built
+
+
+@pytest.fixture(scope="session")
+def demo_pg() -> Built:
+    name, built = _pg("17.0")
+    yield built
+    built.engine.dispose()
+    drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def demo_pg18() -> Built:
+    name, built = _pg("18.0")
+    yield built
+    built.engine.dispose()
+    drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def demo(request) -> Built:
+    """The 17.0 demo on each backend."""
+    return request.getfixturevalue("demo_sqlite" if request.param == "sqlite" else "demo_pg")
