@@ -16,7 +16,7 @@ from data_access.context import QueryContext
 from data_access.queries.supply import QTY_EPSILON, as_of_day, as_of_day_start, purchase_line_facts, sale_line_facts
 from data_access.queries.supply_stock import on_hand_per_product_warehouse
 
-__all__ = ["valid_id", "valid_limit", "late_po_lines", "supplier_otif_lines", "late_so_lines", "stockout_orderpoints"]
+__all__ = ["valid_id", "valid_limit", "id_filter", "late_po_lines", "supplier_otif_lines", "late_so_lines", "stockout_orderpoints"]
 
 MAX_LIMIT = 1000
 
@@ -35,7 +35,8 @@ def valid_limit(limit) -> int:
     return max(1, min(MAX_LIMIT, int(limit)))
 
 
-def _eq(col, value) -> ColumnElement:
+def id_filter(col, value) -> ColumnElement:
+    """``col = value`` for a validated Odoo id; no restriction when ``value`` is None."""
     value = valid_id(value)
     return true() if value is None else col == value
 
@@ -55,7 +56,7 @@ def _purchase_lines(conn, schema, ctx: QueryContext, where, partner_id, warehous
                f.c.product_qty, f.c.on_time_qty, f.c.received_qty)
         .select_from(f.join(po, po.c.id == f.c.order_id).outerjoin(rp, rp.c.id == f.c.partner_id)
                      .outerjoin(pp, pp.c.id == f.c.product_id).outerjoin(pt, pt.c.id == pp.c.product_tmpl_id))
-        .where(where(f), _eq(f.c.partner_id, partner_id), _eq(f.c.warehouse_id, warehouse_id))
+        .where(where(f), id_filter(f.c.partner_id, partner_id), id_filter(f.c.warehouse_id, warehouse_id))
         .order_by(f.c.date_planned, f.c.line_id)
         .limit(valid_limit(limit))
     )
@@ -115,7 +116,7 @@ def late_so_lines(conn, schema, ctx: QueryContext, *, partner_id=None, warehouse
                      .outerjoin(pp, pp.c.id == f.c.product_id).outerjoin(pt, pt.c.id == pp.c.product_tmpl_id))
         .where(f.c.promise_day < as_of_day(ctx).isoformat(),
                f.c.delivered_qty < f.c.product_uom_qty - QTY_EPSILON,
-               _eq(f.c.partner_id, partner_id), _eq(f.c.warehouse_id, warehouse_id))
+               id_filter(f.c.partner_id, partner_id), id_filter(f.c.warehouse_id, warehouse_id))
         .order_by(f.c.promise_day, f.c.line_id)
         .limit(valid_limit(limit))
     )
@@ -146,7 +147,7 @@ def stockout_orderpoints(conn, schema, ctx: QueryContext, *, warehouse_id=None, 
                      .outerjoin(pp, pp.c.id == op.c.product_id).outerjoin(pt, pt.c.id == pp.c.product_tmpl_id))
         .where(op.c.active.is_(True), on_hand <= 0, op.c.warehouse_id.is_not(None),
                sqlfuncs.in_ids(op.c.company_id, ctx.company_ids), sqlfuncs.in_ids(op.c.warehouse_id, ctx.warehouse_ids),
-               _eq(op.c.warehouse_id, warehouse_id))
+               id_filter(op.c.warehouse_id, warehouse_id))
         .order_by(on_hand, op.c.id)
         .limit(valid_limit(limit))
     )
