@@ -7,7 +7,7 @@ import pytest
 from data_access.context import QueryContext
 from data_access.queries import supply
 from helpers.odoo_db import dt
-from helpers.supply_rows import JUNE, JUNE_ALL, move, pol, purchases, sales
+from helpers.supply_rows import JUNE, JUNE_ALL, move, pol, purchases, sales, so, sol
 
 
 def _by(rows, *keys):
@@ -130,3 +130,16 @@ def test_customer_otif_day_buckets(odoo_db):
     assert _by(rows, "scope_id", "bucket") == {
         (1, "2026-06-01"): (1, 1, 0), (1, "2026-06-05"): (1, 1, 0), (1, "2026-06-08"): (1, 0, 1),
         (1, "2026-06-10"): (3, 1, 1), (1, "2026-06-30"): (1, 0, 0)}
+
+
+def test_customer_promise_day_in_display_zone(odoo_db):
+    sales(odoo_db)
+    # UTC+2: commitment 10 June 22:30 UTC is 11 June 00:30 local; the promise day ends 11 June 22:00 UTC.
+    odoo_db.insert("sale_order", so(8, 22, 2, commitment="2026-06-10 22:30"))
+    odoo_db.insert("sale_order_line", sol(801, 8, 1), sol(802, 8, 1))
+    odoo_db.insert("stock_move", move("sale_line_id", 801, 1, "2026-06-11 21:59:59", 4, 3),
+                   move("sale_line_id", 802, 1, "2026-06-11 22:00:00", 4, 3))
+    ctx = QueryContext(dt("2026-05-31 22:00"), dt("2026-06-30 22:00"), day_offset_minutes=120, company_ids=(1,))
+    rows = odoo_db.replica.run(supply.customer_otif_sums, ctx, group_by="partner", bucket="day")
+    assert _by(rows, "scope_id", "bucket")[(22, "2026-06-11")] == (2, 1, 0)
+    assert (22, "2026-06-10") not in _by(rows, "scope_id", "bucket")
