@@ -22,6 +22,7 @@ class Built:
     dialect: str
     stats: dict
     engine: object
+    today: date = TODAY
 
     @property
     def schema(self):
