@@ -18,13 +18,13 @@ from flask_login import current_user
 from dashboard.auth.access import Access
 from dashboard.auth.errors import init_errors
 from dashboard.auth.guard import audit_denied, init_guard
-from dashboard.auth.headers import init_headers
+from dashboard.auth.headers import init_headers, use_dash_script_hashes
 from dashboard.auth.roles import PAGE_ROLES, can_open
 from dashboard.auth.users import LoginUser, load_user  # noqa: F401 (registers the user loader)
 from dashboard.auth.views import bp
 from dashboard.extensions import STATE_KEY, login_manager
 
-__all__ = ["init_app", "current_access", "page_access", "guarded"]
+__all__ = ["init_app", "use_dash_script_hashes", "current_access", "page_access", "guarded"]
 
 log = logging.getLogger(__name__)
 

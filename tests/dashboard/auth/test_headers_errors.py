@@ -51,3 +51,21 @@ def test_unknown_page_is_left_to_dash(client, store):
     store.add_user("ann", PASSWORD, "plant")
     login(client, "ann")
     assert client.get("/no-such-page").status_code == 200  # Dash's catch-all renders its 404 page
+
+
+def _script_src(response) -> str:
+    return next(d for d in response.headers["Content-Security-Policy"].split("; ") if d.startswith("script-src"))
+
+
+def test_csp_allows_only_dash_inline_scripts_once_hashes_are_used(app, client, store):
+    from dashboard.auth import use_dash_script_hashes
+
+    store.add_user("ann", PASSWORD, "plant")
+    login(client, "ann")
+    assert _script_src(client.get("/")) == "script-src 'self' 'unsafe-inline'"
+    use_dash_script_hashes(app.server, app)
+    script_src = _script_src(client.get("/"))
+    hashes = app.csp_hashes()
+    assert len(hashes) >= 2 and all(h.startswith("'sha256-") for h in hashes)
+    assert script_src == "script-src 'self' " + " ".join(hashes)
+    assert "unsafe" not in script_src
