@@ -58,8 +58,10 @@ class OdooTestDB:
     def insert(self, table: str, *rows: dict):
         """Insert rows (dicts of column -> value) into an Odoo table."""
         if rows:
+            # executemany takes its columns from the first row: give every row every key used by any row
+            keys = list(dict.fromkeys(k for r in rows for k in r))
             with self.engine.begin() as conn:
-                conn.execute(insert(self.schema.table(table)), [dict(r) for r in rows])
+                conn.execute(insert(self.schema.table(table)), [{k: r.get(k) for k in keys} for r in rows])
         return self
 
     @property
