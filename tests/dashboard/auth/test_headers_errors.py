@@ -66,6 +66,6 @@ def test_csp_allows_only_dash_inline_scripts_once_hashes_are_used(app, client, s
     use_dash_script_hashes(app.server, app)
     script_src = _script_src(client.get("/"))
     hashes = app.csp_hashes()
-    assert len(hashes) >= 2 and all(h.startswith("'sha256-") for h in hashes)
+    assert hashes and all(h.startswith("'sha256-") for h in hashes)
     assert script_src == "script-src 'self' " + " ".join(hashes)
     assert "unsafe" not in script_src
