@@ -1,6 +1,7 @@
 """Sign-in and sign-out over HTTP: same answer for every failure, CSRF, safe redirects, cookies."""
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 
@@ -166,3 +167,16 @@ def test_demo_mode_creates_and_prints_demo_users(tmp_path, capsys):
 def test_no_demo_users_outside_demo_mode(client, store):
     assert store.list_users() == []
     assert login(client, "admin", "demo").status_code == 401
+
+
+def test_passwords_never_reach_logs_or_audit(client, store, caplog):
+    store.add_user("ann", PASSWORD, "plant")
+    with caplog.at_level(logging.DEBUG):
+        login(client, "ann", "Typo-Secret-123")
+        login(client, "ann")
+        client.post("/logout")
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    audited = " ".join(f"{e.username} {e.detail}" for e in store.recent_audit(50))
+    for secret in ("Typo-Secret-123", PASSWORD):
+        assert secret not in logged and secret not in audited
+    assert "failed sign-in for 'ann'" in logged
