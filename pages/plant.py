@@ -108,10 +108,12 @@ def _to_url(site, metric, days, params, *, access):
     """Controls -> URL: the page re-renders from the URL, so back and bookmarks reproduce the view."""
     if site is None:  # the dropdown clears a value it has no option for: keep the URL's site
         raise PreventUpdate
-    params, _ = plant_params({"site": site, "metric": metric, "days": days, "as_of": (params or {}).get("as_of")},
+    current = params or {}
+    wanted, _ = plant_params({"site": site, "metric": metric, "days": days, "as_of": current.get("as_of")},
                              service.today())
-    search = plant_search(params["site"], params["metric"], params["days"], params["as_of"])
-    return search
+    if all(wanted[k] == current.get(k) for k in ("site", "metric", "days")):
+        raise PreventUpdate  # the view already shows this: no new history entry, no re-render
+    return plant_search(wanted["site"], wanted["metric"], wanted["days"], wanted["as_of"])
 
 
 @callback(Output("plant-nav", "href"), Input("plant-heatmap", "clickData"), State("plant-params", "data"),
@@ -234,8 +236,9 @@ def _body(data, *, access):
     rows = [(wc, names[wc]["name"]) for wc in sorted(wc_ids, key=worst_first)]
     cells = [{"row_id": r["scope_id"], "day": r["bucket"], "value": r["value"], "status": r["status"]}
              for r in daily["results"] if r["scope_kind"] == "workcenter" and r["kpi"] == kpi and r["scope_id"] in wc_ids]
+    links = {wc: workcenter_href(wc, params["as_of"], days) for wc, _ in rows}
     figure = workcenter_day_heatmap(rows, period_days(as_of, days), cells, unit=unit,
-                                    mode="continuous" if unit == "hours" else "status")
+                                    mode="continuous" if unit == "hours" else "status", links=links)
     site_name = sites[site]["name"]
     open_late = sum(1 for r in late if r["status"] == "late")
     tiles = [

@@ -45,7 +45,7 @@ def _wo_table() -> dash_table.DataTable:
             id="workcenter-wo-table", columns=WO_COLUMNS, data=[], sort_action="native",
             filter_action="native", export_format="csv", page_size=15, row_selectable=False,
             style_table={"overflowX": "auto"}, style_as_list_view=True,
-            style_cell={"fontFamily": "inherit", "fontSize": "0.85rem", "padding": "4px 8px",
+            style_cell={"fontFamily": 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif', "fontSize": "0.85rem", "padding": "4px 8px",
                         "textAlign": "left", "maxWidth": "260px", "overflow": "hidden",
                         "textOverflow": "ellipsis"},
             style_header={"fontWeight": 600, "backgroundColor": "#f5f7fa"},

@@ -2,6 +2,7 @@
 decomposition waterfall, the downtime Pareto and the OEE trend of one work center."""
 from __future__ import annotations
 
+import html
 import math
 
 import plotly.graph_objects as go
@@ -29,18 +30,23 @@ def cell_text(value: float | None, unit: str) -> str:
     return f"{value:.1f} h"
 
 
+def _safe_href(href: str) -> str:
+    """An href for plotly's pseudo-HTML: characters that could end the attribute or tag percent-encoded."""
+    return href.replace('"', "%22").replace("<", "%3C").replace(">", "%3E").replace("'", "%27")
+
+
 def _short_day(day: str) -> str:
     return day[5:].replace("-", "/") if len(day) == 10 else day
 
 
 def workcenter_day_heatmap(rows: list[tuple[int, str]], days: list[str], cells: list[dict], *, unit: str,
-                           mode: str = "status", title: str = "") -> go.Figure:
+                           mode: str = "status", title: str = "", links: dict[int, str] | None = None) -> go.Figure:
     """Work centers (rows, top to bottom) x days heat map.
 
     ``cells``: ``{"row_id", "day", "value", "status"}``; a missing (row, day) or a None value is a
     grey 'no data' cell. ``mode`` "status" colours by the KPI status (ok/warning/critical), "continuous"
     by the value (downtime hours, 0 = white). The cell text carries the value, ``customdata`` the row id
-    (for click-through).
+    (for click-through); ``links`` (row id -> href) turns the row labels into links.
     """
     if mode not in ("status", "continuous"):
         raise ValueError(f"bad mode {mode!r}")
@@ -79,6 +85,10 @@ def workcenter_day_heatmap(rows: list[tuple[int, str]], days: list[str], cells: 
     fig.update_layout(**base_layout(height=height, title=dict(text=title, x=0, font=dict(size=14)) if title else None,
                                     plot_bgcolor=NO_DATA_BG, margin=dict(l=10, r=10, t=36 if title else 10, b=10)))
     fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ", type="category")
+    if links:
+        fig.update_yaxes(tickmode="array", tickvals=labels,
+                         ticktext=[f'<a href="{_safe_href(links[rid])}" target="_self">{html.escape(label)}</a>'
+                                   if rid in links else html.escape(label) for rid, label in rows])
     fig.update_xaxes(showgrid=False, side="top", type="category", tickangle=0, tickfont=dict(size=11))
     return fig
 
@@ -97,7 +107,7 @@ def oee_decomposition(availability: float | None, performance: float | None, qua
     loss_p = a * (1.0 - p)
     loss_q = a * p * (1.0 - q)
     oee = a * p * q
-    labels = ["Planned time", "Availability loss", "Performance loss", "Quality loss", "OEE"]
+    labels = ["All time", "Availability", "Performance", "Quality", "OEE"]
     values = [1.0, -loss_a, -loss_p, -loss_q, oee]
     texts = ["100 %", f"−{loss_a * 100:.1f} pt", f"−{loss_p * 100:.1f} pt", f"−{loss_q * 100:.1f} pt", f"{oee * 100:.1f} %"]
     hover = ["All recorded time", f"Availability {a * 100:.1f} %", f"Performance {p * 100:.1f} %",
@@ -110,6 +120,7 @@ def oee_decomposition(availability: float | None, performance: float | None, qua
         totals=dict(marker=dict(color=SERIES))))
     fig.update_layout(**base_layout(height=320, margin=dict(l=10, r=10, t=20, b=10)))
     fig.update_yaxes(range=[0, 1.12], tickformat=".0%", gridcolor=LINE)
+    fig.update_xaxes(tickangle=0)
     return fig
 
 
@@ -141,7 +152,7 @@ def downtime_pareto(rows: list[dict], *, top: int = 10) -> go.Figure:
     fig.update_layout(**base_layout(height=320, margin=dict(l=10, r=10, t=20, b=10),
                                     yaxis=dict(title="hours", gridcolor=LINE, rangemode="tozero"),
                                     yaxis2=dict(overlaying="y", side="right", range=[0, 1.05], tickformat=".0%",
-                                                showgrid=False)))
+                                                dtick=0.25, showgrid=False)))
     return fig
 
 
@@ -168,5 +179,7 @@ def oee_trend(points: list[dict], *, target: float | None = None, amber: float |
                       annotation_font=dict(color=STATUS_COLOURS["warning"], size=11))
     fig.update_layout(**base_layout(height=320, margin=dict(l=10, r=10, t=20, b=10)))
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%", gridcolor=LINE)
-    fig.update_xaxes(type="category", tickfont=dict(size=11, color=INK))
+    shown = x[::max(1, len(x) // 7)]
+    fig.update_xaxes(type="category", tickfont=dict(size=11, color=INK), tickangle=0,
+                     tickmode="array", tickvals=shown, ticktext=[_short_day(b) for b in shown])
     return fig

@@ -82,6 +82,17 @@ def test_metric_control_updates_the_url_and_a_bookmarked_work_order_opens(app_du
     assert app_duo.get_logs() == []
 
 
+def test_heatmap_row_label_opens_the_work_center(app_duo):
+    login(app_duo, "plant", next_path=quote(f"/plant?site={SITE}&metric=oee&days=28", safe="/"))
+    app_duo.wait_for_element(f"#plant-wc-link-{WC}", timeout=30)
+    label = next(a for a in app_duo.find_elements("#plant-heatmap .ytick a") if "Hydraulic Press 2" in a.text)
+    label.click()
+    _wait_url(app_duo, f"/plant/workcenter/{WC}")
+    app_duo.wait_for_contains_text("#workcenter-header .page-title", "Hydraulic Press 2", timeout=30)
+    assert "days=28" in app_duo.driver.current_url
+    assert app_duo.get_logs() == []
+
+
 def test_forbidden_unknown_and_bad_values_show_not_found(app_duo):
     login(app_duo, "plant", next_path=quote("/plant?site=4&metric=bogus", safe="/"))  # site 4: company 2, outside the scope
     app_duo.wait_for_element("#plant-message .msg-not-found", timeout=30)

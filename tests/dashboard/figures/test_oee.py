@@ -98,3 +98,14 @@ def test_oee_trend_keeps_gaps_and_draws_the_target():
 def test_oee_trend_empty():
     fig = oee_trend([{"bucket": "2026-11-20", "value": None}])
     assert not fig.data and "No OEE" in fig.layout.annotations[0].text
+
+
+def test_heatmap_row_labels_become_escaped_links():
+    fig = workcenter_day_heatmap([(6, "Press <2>"), (7, "Cell")], DAYS, [], unit="ratio",
+                                 links={6: "/plant/workcenter/6?as_of=2026-11-21&days=28"})
+    ticks = list(fig.layout.yaxis.ticktext)
+    assert ticks[0] == '<a href="/plant/workcenter/6?as_of=2026-11-21&days=28" target="_self">Press &lt;2&gt;</a>'
+    assert ticks[1] == "Cell"
+    assert list(fig.layout.yaxis.tickvals) == ["Press <2>", "Cell"]
+    evil = workcenter_day_heatmap([(6, "x")], DAYS, [], unit="ratio", links={6: '/a" onclick="x'})
+    assert '"' not in evil.layout.yaxis.ticktext[0].split('href="')[1].split('" target')[0]
