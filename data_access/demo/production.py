@@ -15,7 +15,7 @@ from data_access.demo.stock import magic
 
 __all__ = ["produce_day", "lot_name", "excursion_window", "MO_RATE"]
 
-MO_RATE = 3.0  # MOs per plant per working day at scale 1 (before season)
+MO_RATE = 2.4  # MOs per plant per working day at scale 1 (before season)
 
 
 def excursion_window(today: date) -> tuple[date, date]:

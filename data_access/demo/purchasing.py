@@ -17,6 +17,7 @@ from data_access.demo.stock import magic
 __all__ = ["Purchasing", "AVG_MO_QTY", "dc_of"]
 
 AVG_MO_QTY = 137.0
+COVER_WEEKS = 2.5        # stock a purchase order tops up to, on top of the lead time
 AFTERMARKET_RATE = 9.0   # aftermarket SOs per day (company 2) at scale 1
 AFTERMARKET_LINE_QTY = 2.0 * 16.0
 
@@ -33,6 +34,7 @@ class Purchasing:
     def __init__(self, ctx: Ctx):
         self.ctx = ctx
         self.weekly: dict[tuple[int, int], float] = defaultdict(float)
+        self.pending: dict[tuple[int, int], float] = defaultdict(float)   # ordered, received after now
         sc = ctx.sc
         for plant in sc.plants:
             if plant.manufactures:
@@ -86,14 +88,12 @@ class Purchasing:
         ordered = at(day, rng.uniform(7, 11))
         planned = at(day + timedelta(days=lead), 10)
         r = rng.random()
-        if ordered > now - timedelta(days=3) and r < 0.4:
+        if ordered > now - timedelta(days=6) and r < 0.5:
             state = rng.choice(("draft", "sent", "to approve"))
         elif r > 0.98:
             state = "cancel"
         else:
             state = "purchase"
-        po_id = ctx.ids("purchase_order")
-        name = f"P{po_id:05d}"
         lines, untaxed = [], 0.0
         seq = 1
         if rng.random() < 0.1:
@@ -102,8 +102,13 @@ class Purchasing:
                           "price_total": 0.0, "price_tax": 0.0, "qty_received": 0.0, "date_planned": planned})
             seq += 1
         for product in products:
-            qty = max(10.0, round(self.weekly[(plant.id, product.id)] * share * ctx.season(planned.date())
-                                  * rng.uniform(0.92, 1.12), -1))
+            # order up to (cover + lead time) weeks of need, counting stock and open receipts
+            need = self.weekly[(plant.id, product.id)] * ctx.season(planned.date())
+            target = need * (COVER_WEEKS + lead / 7) * rng.uniform(0.95, 1.1)
+            position = ctx.ledger.totals[(product.id, plant.stock_loc)] + self.pending[(plant.id, product.id)]
+            if target - position < 0.2 * need * share:
+                continue
+            qty = max(10.0, round(target - position, -1))
             price = product.cost if vid != 1 else round(product.cost * 1.08, 4)
             sub = round(qty * price, 2)
             untaxed += sub
@@ -111,6 +116,10 @@ class Purchasing:
                           "product_qty": qty, "product_uom_qty": qty, "price_unit": price, "price_subtotal": sub,
                           "price_tax": round(sub * 0.19, 2), "price_total": round(sub * 1.19, 2), "date_planned": planned})
             seq += 1
+        if not any("product" in l for l in lines):
+            return
+        po_id = ctx.ids("purchase_order")
+        name = f"P{po_id:05d}"
         receipts = self._receipts(plant, vendor, vid, po_id, name, lines, state, planned)
         received_all = all(l.get("qty_received", 0) >= l["product_qty"] for l in lines if "product" in l)
         if state == "purchase" and received_all and planned < now - timedelta(days=60) and rng.random() < 0.4:
@@ -180,6 +189,8 @@ class Purchasing:
                 mid = led.move(product, q, src, dst, state="done" if done else "assigned", date=when,
                                company=plant.company_id, warehouse=plant.id, name=name, ptype=plant.in_type,
                                picking=pickings[part], lot=lot, partner=vid, purchase_line_id=l["id"], deadline=planned)
+                if not done:
+                    self.pending[(plant.id, product.id)] += q
                 if done:
                     received += q
                     if late and part == 0 and rng.random() < 0.12:

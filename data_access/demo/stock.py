@@ -39,6 +39,7 @@ class Ledger:
         self.w, self.sc, self.ids, self.rng = w, sc, ids, rng
         self.internal = {p.stock_loc: p for p in sc.plants}
         self.onhand: dict[tuple[int, int, int | None], float] = defaultdict(float)
+        self.totals: dict[tuple[int, int], float] = defaultdict(float)   # (product, location), all lots
         self.products = {p.id: p for p in sc.products}
         self.lots: dict[str, int] = {}
 
@@ -103,9 +104,11 @@ class Ledger:
         sign = 0
         if src in self.internal:
             self.onhand[(product.id, src, lot)] -= qty
+            self.totals[(product.id, src)] -= qty
             sign -= 1
         if dst in self.internal:
             self.onhand[(product.id, dst, lot)] += qty
+            self.totals[(product.id, dst)] += qty
             sign += 1
         if sign:
             value = round(sign * qty * product.cost, 2)
@@ -128,5 +131,3 @@ class Ledger:
                                        "inventory_diff_quantity": 0.0, "inventory_quantity_set": False,
                                        **magic(when)})
 
-    def on_hand(self, product_id: int, loc: int) -> float:
-        return sum(q for (p, l, _lot), q in self.onhand.items() if p == product_id and l == loc)
