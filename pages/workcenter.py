@@ -11,7 +11,8 @@ from dash.exceptions import PreventUpdate
 from dashboard import service, ui
 from dashboard.auth import guarded, page_access
 from dashboard.extensions import state
-from dashboard.figures.oee import downtime_pareto, oee_decomposition, oee_trend
+from dashboard.figures.oee import oee_decomposition, oee_trend
+from dashboard.figures.pareto import pareto
 from dashboard.figures.theme import empty_figure
 from dashboard.plant_params import as_id, local_time, odoo_record_url, period_days, plant_search, workcenter_params
 from data_access.errors import DataError
@@ -175,12 +176,14 @@ def _body(data, *, access):
     trend_points = {r["bucket"]: r["value"] for r in daily["results"] if r["scope_id"] == wc_id and r["kpi"] == "oee"}
     trend = oee_trend([{"bucket": d, "value": trend_points.get(d)} for d in period_days(as_of, days)],
                       target=cat.target, amber=cat.amber)
-    pareto = downtime_pareto([{"reason": r.get("loss") or r.get("loss_type"), "hours": r["minutes"] / 60.0} for r in losses])
+    losses_fig = pareto([(r.get("loss") or r.get("loss_type") or "Unspecified", r["minutes"] / 60.0) for r in losses],
+                        unit="hours", value_label="Lost hours", top=8, height=320,
+                        empty_message="No downtime or slow running logged in this period")
     decomposition = oee_decomposition(value["oee_availability"], value["oee_performance"], value["oee_quality"])
     rows = _wo_rows(wos, settings.zone)
     empty = None if rows else ui.empty_state("No work orders started or finished at this work center in this period.")
     computed = min(period["computed_at"], daily["computed_at"])
-    return (header, None, {}, tiles, decomposition, pareto, trend, rows, empty,
+    return (header, None, {}, tiles, decomposition, losses_fig, trend, rows, empty,
             [ui.freshness(computed), html.Span(f" · days and times in {settings.timezone}", className="freshness")])
 
 

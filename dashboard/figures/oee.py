@@ -1,5 +1,6 @@
-"""Plant figures (pure: rows in, ``go.Figure`` out): the work center x day heat map, the OEE
-decomposition waterfall, the downtime Pareto and the OEE trend of one work center."""
+"""Plant figures (pure: rows in, ``go.Figure`` out): the work center x day heat map (status colours or
+hours, row labels as links), the OEE decomposition waterfall and the daily OEE trend of one work center.
+The loss Pareto uses the shared ``dashboard.figures.pareto``."""
 from __future__ import annotations
 
 import html
@@ -7,10 +8,9 @@ import math
 
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import INK, LINE, MUTED, SERIES, STATUS_COLOURS, base_layout, empty_figure
+from dashboard.figures.theme import INK, LINE, SERIES, STATUS_COLOURS, base_layout, empty_figure
 
-__all__ = ["STATUS_CODES", "cell_text", "workcenter_day_heatmap", "oee_decomposition", "downtime_pareto",
-           "oee_trend"]
+__all__ = ["STATUS_CODES", "cell_text", "workcenter_day_heatmap", "oee_decomposition", "oee_trend"]
 
 # Status -> z value of the discrete heat map (no data stays NaN: the grey plot background shows through).
 STATUS_CODES = {"ok": 0, "warning": 1, "critical": 2}
@@ -121,38 +121,6 @@ def oee_decomposition(availability: float | None, performance: float | None, qua
     fig.update_layout(**base_layout(height=320, margin=dict(l=10, r=10, t=20, b=10)))
     fig.update_yaxes(range=[0, 1.12], tickformat=".0%", gridcolor=LINE)
     fig.update_xaxes(tickangle=0)
-    return fig
-
-
-def downtime_pareto(rows: list[dict], *, top: int = 10) -> go.Figure:
-    """Downtime hours by loss reason, largest first, with the cumulative share line.
-
-    ``rows``: ``{"reason", "hours"}`` (any order). Beyond ``top`` reasons the rest are summed as 'Other'.
-    """
-    rows = sorted(({"reason": r["reason"] or "Unspecified", "hours": float(r["hours"] or 0)} for r in rows),
-                  key=lambda r: -r["hours"])
-    rows = [r for r in rows if r["hours"] > 0]
-    if not rows:
-        return empty_figure("No downtime logged in this period", height=300)
-    if len(rows) > top:
-        rest = sum(r["hours"] for r in rows[top - 1:])
-        rows = rows[:top - 1] + [{"reason": "Other", "hours": rest}]
-    total = sum(r["hours"] for r in rows)
-    cumulative, running = [], 0.0
-    for r in rows:
-        running += r["hours"]
-        cumulative.append(running / total)
-    reasons = [r["reason"] for r in rows]
-    fig = go.Figure()
-    fig.add_bar(x=reasons, y=[r["hours"] for r in rows], marker_color=SERIES, name="Hours",
-                text=[f"{r['hours']:.1f} h" for r in rows], textposition="outside",
-                hovertemplate="%{x}: %{y:.1f} h<extra></extra>")
-    fig.add_scatter(x=reasons, y=cumulative, yaxis="y2", mode="lines+markers", name="Cumulative",
-                    line=dict(color=MUTED, width=2), hovertemplate="%{x}: %{y:.0%} cumulative<extra></extra>")
-    fig.update_layout(**base_layout(height=320, margin=dict(l=10, r=10, t=20, b=10),
-                                    yaxis=dict(title="hours", gridcolor=LINE, rangemode="tozero"),
-                                    yaxis2=dict(overlaying="y", side="right", range=[0, 1.05], tickformat=".0%",
-                                                dtick=0.25, showgrid=False)))
     return fig
 
 

@@ -3,8 +3,7 @@ import math
 
 import pytest
 
-from dashboard.figures.oee import (STATUS_CODES, cell_text, downtime_pareto, oee_decomposition, oee_trend,
-                                   workcenter_day_heatmap)
+from dashboard.figures.oee import STATUS_CODES, cell_text, oee_decomposition, oee_trend, workcenter_day_heatmap
 
 DAYS = ["2026-11-20", "2026-11-21"]
 ROWS = [(6, "PLZ Hydraulic Press 2"), (7, "PLZ Die Casting Cell")]
@@ -67,23 +66,6 @@ def test_oee_decomposition_says_which_factor_is_missing():
     fig = oee_decomposition(0.8, None, 0.9)
     assert not fig.data
     assert "performance" in fig.layout.annotations[0].text
-
-
-def test_downtime_pareto_sorts_cumulates_and_folds_the_tail():
-    rows = [{"reason": "Setup", "hours": 1.0}, {"reason": "Breakdown", "hours": 6.0},
-            {"reason": None, "hours": 3.0}, {"reason": "Material", "hours": 0.0}]
-    fig = downtime_pareto(rows)
-    bars, line = fig.data
-    assert list(bars.x) == ["Breakdown", "Unspecified", "Setup"]
-    assert list(bars.y) == [6.0, 3.0, 1.0]
-    assert list(line.y) == pytest.approx([0.6, 0.9, 1.0])
-    folded = downtime_pareto([{"reason": f"r{i}", "hours": float(10 - i)} for i in range(5)], top=3)
-    assert list(folded.data[0].x) == ["r0", "r1", "Other"]
-    assert folded.data[0].y[2] == pytest.approx(8 + 7 + 6)
-
-
-def test_downtime_pareto_empty():
-    assert "No downtime" in downtime_pareto([{"reason": "Setup", "hours": 0}]).layout.annotations[0].text
 
 
 def test_oee_trend_keeps_gaps_and_draws_the_target():
