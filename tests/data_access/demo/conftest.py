@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import io
+from contextlib import redirect_stdout
+
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, func, insert, select
+
+from dashboard.cli import main
 
 from data_access.demo import build_demo
 from data_access.schema import odoo_schema
@@ -43,9 +48,25 @@ def demo_sqlite(tmp_path_factory) -> Built:
 
 @pytest.fixture(scope="session")
 def demo_sqlite_other_seed(tmp_path_factory) -> Built:
-    built = _build(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo17_s7.sqlite'}", "17.0", "sqlite", seed=7)
+    """Seed 7, built through the ``demo-db`` command over a file that already holds Odoo tables
+    (with a stray row), as when the demo is rebuilt. ``stats`` holds the row counts and the output."""
+    path = tmp_path_factory.mktemp("demo") / "demo17_s7.sqlite"
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    schema = odoo_schema("17.0")
+    schema.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(schema.res_company), [{"id": 99, "name": "Stray Company"}])
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = main(["demo-db", "--url", str(path), "--seed", "7", "--today", TODAY.isoformat()])
+    with engine.connect() as conn:
+        rows = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in schema.metadata.sorted_tables}
+    built = Built(url, "17.0", "sqlite", {"rows": {t: n for t, n in rows.items() if n}, "status": status,
+                                          "output": out.getvalue()}, engine)
     yield built
-    built.engine.dispose()
+    engine.dispose()
 
 
 def _pg(version: str):
