@@ -24,6 +24,19 @@ def _cache_config(settings: Settings) -> dict:
     return config
 
 
+def _demo_secret(settings: Settings) -> str:
+    """Demo mode only: a random key made once and kept in the instance folder (0600), shared by workers."""
+    import os
+    import secrets
+
+    path = settings.instance_path / "demo-secret-key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
 def create_app(settings: Settings | None = None) -> dash.Dash:
     """Build the Flask server and the Dash app on it, with every subsystem attached.
 
@@ -39,15 +52,15 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     settings = (settings or Settings.from_env()).validate()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings.instance_path.mkdir(parents=True, exist_ok=True)
+    if settings.demo_mode:
+        ensure_demo_replica(settings)
 
     server = Flask("dashboard", instance_path=str(settings.instance_path))
     server.config.update(
-        SECRET_KEY=settings.secret_key or "demo-mode-only-" + str(settings.instance_path),
+        SECRET_KEY=settings.secret_key or _demo_secret(settings),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
-    if settings.demo_mode:
-        ensure_demo_replica(settings)
     store = AppStore(settings.effective_store_url)
     store.create_schema()
     app_state = AppState(settings=settings, replica=Replica(settings.effective_replica_url, settings.statement_timeout_ms), store=store)
@@ -69,4 +82,5 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         serve_locally=True,
     )
     app.layout = shell.layout
+    auth.use_dash_script_hashes(app.server, app)
     return app

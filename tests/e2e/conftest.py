@@ -38,6 +38,8 @@ def demo_app(demo_settings):
 @pytest.fixture
 def app_duo(dash_duo, demo_app):
     """``dash_duo`` with the demo app started, at a 1920x1080 window."""
-    dash_duo.start_server(demo_app)
+    # signed out, '/' redirects to the login form (not a Dash page): do not wait for Dash there
+    dash_duo.start_server(demo_app, navigate=False)
+    dash_duo._url = dash_duo.server.url
     dash_duo.driver.set_window_size(1920, 1080)
     return dash_duo
