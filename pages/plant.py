@@ -163,6 +163,13 @@ def _wc_table(rows, period, params):
     return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, className="plant-wc-table bg-white")
 
 
+def _delay(days_late: float) -> str:
+    """'1.5 d late', '3 h late', 'due in 2.0 d' (hours under a day)."""
+    amount = abs(days_late)
+    text = f"{amount:.1f} d" if amount >= 1 else f"{amount * 24:.0f} h"
+    return f"{text} late" if days_late >= 0 else f"due in {text}"
+
+
 def _late_table(rows):
     if not rows:
         return ui.empty_state("No late or at-risk MOs with a deadline in this period.")
@@ -174,7 +181,7 @@ def _late_table(rows):
         url = odoo_record_url(base, "mrp.production", r["id"])
         name = html.A(r["name"], href=url, target="_blank", rel="noopener") if url else r["name"]
         days_late = r.get("days_late")
-        when = "" if days_late is None else (f"{days_late:.1f} d late" if days_late >= 0 else f"due in {-days_late:.1f} d")
+        when = "" if days_late is None else _delay(days_late)
         body.append(html.Tr([html.Td(name), html.Td(r.get("product") or "–"),
                              html.Td(local_time(r.get("date_deadline"), zone)),
                              html.Td(html.Span(label, className=f"badge badge-status-{status}")),
