@@ -3,7 +3,6 @@ import json
 import time
 from urllib.parse import quote
 
-import pytest
 from selenium.webdriver.common.by import By
 
 from data_access.demo.scenario import STORY
@@ -12,16 +11,6 @@ from helpers.browser import login, screenshot
 
 WC = STORY["breakdown_workcenter_id"]
 SITE = STORY["breakdown_warehouse_id"]
-
-
-@pytest.fixture
-def app_duo(dash_duo, demo_app):
-    """``dash_duo`` on the demo app at 1920x1080, without waiting for the Dash page at '/': signed out,
-    '/' redirects to the login form, which is not a Dash page."""
-    dash_duo.start_server(demo_app, navigate=False)
-    dash_duo._url = dash_duo.server.url
-    dash_duo.driver.set_window_size(1920, 1080)
-    return dash_duo
 
 
 def _wait_url(duo, fragment: str, timeout: float = 15) -> None:
