@@ -28,6 +28,23 @@ class KpiDef:
     domain: str  # production | supply | quality | finance
     scopes: tuple[str, ...]
     formula: str
+    # (scope kind, target, amber, red) where one level of thresholds does not fit every scope
+    scope_thresholds: tuple[tuple[str, float, float, float], ...] = ()
+    # True for sums over time (hours): thresholds are per 30 days and scale with the window's length
+    additive: bool = False
+
+    def scaled(self, days: int) -> "KpiDef":
+        """This definition for a window of ``days`` days (unchanged unless ``additive``)."""
+        if not self.additive or days == 30:
+            return self
+        f = days / 30.0
+        return replace(self, **{k: (None if getattr(self, k) is None else getattr(self, k) * f) for k in ("target", "amber", "red")})
+
+    def for_kind(self, scope_kind: str | None) -> "KpiDef":
+        for kind, target, amber, red in self.scope_thresholds:
+            if kind == scope_kind:
+                return replace(self, target=target, amber=amber, red=red)
+        return self
 
     def status(self, value: float | None) -> str:
         """``ok``, ``warning``, ``critical`` or ``no_data`` for a value against these thresholds."""
@@ -64,10 +81,12 @@ CATALOGUE: dict[str, KpiDef] = {k.id: k for k in [
            "Same work orders: (qty_produced - scrapped) / qty_produced; scrap = done stock_scrap of those WOs."),
     KpiDef("oee", "OEE", "ratio", "higher", 0.85, 0.75, 0.60, "plant", _P, _WC3,
            "Availability x performance x quality."),
-    # Downtime thresholds are per site and period (KPIS.md: per-site thresholds); the defaults suit a
-    # 30-day period at a plant of a few work centers. Override per site with kpi_overrides.
-    KpiDef("downtime_hours", "Downtime", "hours", "lower", 0.0, 24.0, 60.0, "plant", _P, _WC3,
-           "Closed time logs starting in the period with loss_type 'availability': sum duration / 60."),
+    # Downtime: KPIS.md sets per-site thresholds. Defaults are per 30 days (scaled to the window, so a
+    # day cell of a heat map is judged against 1/30 of them) for a plant of four to six work centers,
+    # with their own levels for a single work center and a whole company; override per site.
+    KpiDef("downtime_hours", "Downtime", "hours", "lower", 0.0, 55.0, 65.0, "plant", _P, _WC3,
+           "Closed time logs starting in the period with loss_type 'availability': sum duration / 60.",
+           scope_thresholds=(("workcenter", 0.0, 16.0, 32.0), ("company", 0.0, 150.0, 250.0)), additive=True),
     KpiDef("supplier_otif", "Supplier OTIF", "ratio", "higher", 0.95, 0.90, 0.80, "supply_chain", _S,
            ("partner", "warehouse", "company"),
            "Confirmed PO lines planned in the period: share received in full (net of returns) by the end of the planned day."),
@@ -118,6 +137,8 @@ class Catalogue:
             raise ValueError(f"kpi_overrides names unknown KPIs: {sorted(unknown)}")
         self._defs: dict[str, KpiDef] = {}
         self._sites: dict[tuple[str, int], KpiDef] = {}
+        # a KPI whose thresholds the customer set: their levels apply to every scope kind
+        self._overridden = {k for k, spec in overrides.items() if any(f in spec for f in _FIELDS)}
         for kpi_id, base in CATALOGUE.items():
             spec = overrides.get(kpi_id, {})
             merged = replace(base, **{k: float(spec[k]) for k in _FIELDS if k in spec})
@@ -134,8 +155,13 @@ class Catalogue:
     def ids(self) -> list[str]:
         return list(self._defs)
 
-    def for_scope(self, kpi_id: str, scope_kind: str | None = None, scope_id: int | None = None) -> KpiDef:
-        """The definition in force for one entity: per-site thresholds apply to warehouse scopes."""
+    def for_scope(self, kpi_id: str, scope_kind: str | None = None, scope_id: int | None = None,
+                  days: int = 30) -> KpiDef:
+        """The definition in force for one entity and window length: per-scope-kind defaults, then
+        per-site overrides (warehouse scopes), scaled to ``days`` for additive KPIs."""
+        definition = self._defs[kpi_id]
+        if kpi_id not in self._overridden:
+            definition = definition.for_kind(scope_kind)
         if scope_kind == "warehouse" and scope_id is not None:
-            return self._sites.get((kpi_id, int(scope_id)), self._defs[kpi_id])
-        return self._defs[kpi_id]
+            definition = self._sites.get((kpi_id, int(scope_id)), definition)
+        return definition.scaled(days)

@@ -33,8 +33,18 @@ def _accepted_options(fn, options: dict) -> dict:
     return {k: v for k, v in options.items() if k in params}
 
 
-def _with_status(point: KpiPoint, catalogue: Catalogue) -> KpiResult:
-    definition = catalogue.for_scope(point.kpi, point.scope_kind, point.scope_id)
+_BUCKET_DAYS = {"day": 1, "week": 7}
+
+
+def _window_days(ctx, bucket: str | None) -> int:
+    """Length in days of the window a value covers (the bucket's, else the period's)."""
+    if bucket:
+        return _BUCKET_DAYS[bucket]
+    return max(1, round((ctx.end - ctx.start).total_seconds() / 86400))
+
+
+def _with_status(point: KpiPoint, catalogue: Catalogue, days: int) -> KpiResult:
+    definition = catalogue.for_scope(point.kpi, point.scope_kind, point.scope_id, days)
     return KpiResult(kpi=point.kpi, scope_kind=point.scope_kind, scope_id=point.scope_id, value=point.value,
                      status=definition.status(point.value), bucket=point.bucket, parts=point.parts)
 
@@ -69,7 +79,8 @@ def evaluate(replica, ctx, catalogue: Catalogue, *, kpis: Iterable[str] | None =
                 except KpiUnavailable as error:
                     reason = str(error)
                 else:
-                    results.extend(_with_status(p, catalogue) for p in points if p.kpi in wanted)
+                    days = _window_days(ctx, bucket)
+                    results.extend(_with_status(p, catalogue, days) for p in points if p.kpi in wanted)
                     continue
             if kind == "company" and bucket is None:
                 if company_ids is None:

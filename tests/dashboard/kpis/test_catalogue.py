@@ -51,3 +51,19 @@ def test_better_follows_direction():
     assert cat["oee"].better(0.8, 0.7) is True
     assert cat["downtime_hours"].better(10, 5) is False
     assert cat["oee"].better(None, 0.7) is None
+
+
+def test_downtime_thresholds_per_scope_kind_and_scaled_to_the_window():
+    cat = Catalogue()
+    assert cat.for_scope("downtime_hours", "warehouse", 2).status(70) == "critical"
+    assert cat.for_scope("downtime_hours", "workcenter", 6).status(40) == "critical"
+    assert cat.for_scope("downtime_hours", "company", 1).status(160) == "warning"
+    day = cat.for_scope("downtime_hours", "workcenter", 6, days=1)  # 1/30 of 16 h / 32 h
+    assert day.amber == pytest.approx(16 / 30) and day.status(0.5) == "ok" and day.status(1.2) == "critical"
+    assert cat.for_scope("oee", "workcenter", 6, days=1).amber == 0.75  # ratios do not scale
+
+
+def test_customer_thresholds_apply_to_every_scope_kind():
+    cat = Catalogue({"downtime_hours": {"amber": 10, "red": 20}})
+    assert cat.for_scope("downtime_hours", "workcenter", 6).red == 20
+    assert cat.for_scope("downtime_hours", "company", 1).red == 20
