@@ -32,7 +32,8 @@ MO_STATUS = {"late": ("Late", "critical"), "done_late": ("Done late", "warning")
 def _controls(params: dict):
     return [
         html.Div([html.Div("Site", className="filter-label"),
-                  dcc.Dropdown(id="plant-site", value=params["site"], clearable=False, placeholder="Choose a site",
+                  # the value arrives with the options (a value without options would be cleared on screen)
+                  dcc.Dropdown(id="plant-site", value=None, clearable=False, placeholder="Choose a site",
                                className="plant-site-select")]),
         html.Div([html.Div("Metric", className="filter-label"),
                   dbc.RadioItems(id="plant-metric", value=params["metric"], inline=True,
