@@ -68,7 +68,7 @@ def cell_table(rows: Sequence[tuple[int, str]], kpis: Sequence[str], current: Ma
     for row_id, label in rows:
         cells = [html.Th(label, scope="row")]
         for kpi in kpis:
-            d = catalogue.for_scope(kpi, kind, row_id)
+            d = catalogue.for_scope(kpi, kind, row_id, days)
             result = current.get((row_id, kpi))
             status = (result or {}).get("status") or "no_data"
             if kind == "warehouse":
@@ -83,7 +83,9 @@ def cell_table(rows: Sequence[tuple[int, str]], kpis: Sequence[str], current: Ma
     return dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, className="executive-cell-table")
 
 
-def _age(weeks: int | None) -> str:
+def _age(weeks: int | None, history: bool = True) -> str:
+    if not history:
+        return "–"
     if weeks is None:
         return "snapshot"
     if weeks == 0:
@@ -91,9 +93,10 @@ def _age(weeks: int | None) -> str:
     return f"{weeks} week" + ("s" if weeks != 1 else "")
 
 
-def exceptions_table(rows: Sequence[Mapping], *, as_of: str, days: int, company_of: Mapping[int, int]) -> html.Div:
+def exceptions_table(rows: Sequence[Mapping], *, as_of: str, days: int, company_of: Mapping[int, int],
+                     history: bool = True) -> html.Div:
     """The worst breaches as a table (status, KPI link, site or company, value, how far past, age, owner);
-    an empty state when nothing is in breach."""
+    an empty state when nothing is in breach. ``history`` False: the weekly series failed, ages show "–"."""
     if not rows:
         return html.Div("No KPI is past its amber threshold in this period.", className="empty-state",
                         id="executive-exceptions-empty")
@@ -107,14 +110,14 @@ def exceptions_table(rows: Sequence[Mapping], *, as_of: str, days: int, company_
             html.Td(dbc.Badge(STATUS_WORDS[r["status"]], className=f"badge-status-{r['status']}")),
             html.Td(dcc.Link(r["label"], href=href)),
             html.Td(r["entity"]),
-            html.Td(fmt_value(r["value"], r["unit"]), className="text-end"),
-            html.Td(f"{r['distance'] * 100:,.0f} % past {past}", className="text-end"),
-            html.Td(_age(r["age_weeks"])),
+            html.Td(fmt_value(r["value"], r["unit"]), className="text-end text-nowrap"),
+            html.Td(f"{r['distance'] * 100:,.0f} % past {past}", className="text-end text-nowrap"),
+            html.Td(_age(r["age_weeks"], history), className="text-nowrap"),
             html.Td(r["owner"].replace("_", " ")),
         ]))
     head = html.Thead(html.Tr([html.Th("Status"), html.Th("KPI"), html.Th("Site / company"),
                                html.Th("Value", className="text-end"), html.Th("Breach", className="text-end"),
-                               html.Th("In breach for"), html.Th("Owner")]))
+                               html.Th("Age", title="Consecutive recent weeks in breach"), html.Th("Owner")]))
     return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, className="executive-exceptions-table")
 
 

@@ -193,11 +193,12 @@ def breach_distance(definition, value: float | None, status: str) -> float:
 
 
 def exceptions(current: Iterable[Mapping], weekly: Iterable[Mapping], catalogue, names: Mapping[tuple[str, int], str],
-               *, kpis_by_kind: Mapping[str, Iterable[str]] | None = None, as_of: date | None = None,
-               limit: int = 15) -> list[dict]:
+               *, days: int = 30, kpis_by_kind: Mapping[str, Iterable[str]] | None = None,
+               as_of: date | None = None, limit: int = 15) -> list[dict]:
     """The worst current breaches, worst first: critical before warning, then by ``breach_distance``.
 
-    ``current``: un-bucketed results; ``weekly``: the same KPIs by week (for the age); ``names`` maps
+    ``current``: un-bucketed results of a ``days``-long period (thresholds of additive KPIs scale with
+    it); ``weekly``: the same KPIs by week (for the age); ``names`` maps
     ``(scope kind, id)`` to a display name, and only those entities are listed; ``kpis_by_kind`` (scope
     kind -> KPI ids), when given, lists only those KPIs at that scope kind. Each row: ``kpi``,
     ``label``, ``scope_kind``, ``scope_id``, ``entity``, ``value``, ``unit``, ``status``, ``distance``,
@@ -211,7 +212,7 @@ def exceptions(current: Iterable[Mapping], weekly: Iterable[Mapping], catalogue,
             continue
         if allowed is not None and r["kpi"] not in allowed.get(r["scope_kind"], ()):
             continue
-        d = catalogue.for_scope(r["kpi"], r["scope_kind"], r["scope_id"])
+        d = catalogue.for_scope(r["kpi"], r["scope_kind"], r["scope_id"], days)
         rows.append({
             "kpi": r["kpi"], "label": d.label, "scope_kind": r["scope_kind"], "scope_id": r["scope_id"],
             "entity": names[(r["scope_kind"], r["scope_id"])], "value": r["value"], "unit": d.unit,

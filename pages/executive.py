@@ -81,9 +81,9 @@ def layout(**query):
                     html.Details([html.Summary("Show the heat maps as tables", id="executive-table-toggle"),
                                   dcc.Loading(html.Div(id="executive-table"), type="dot")],
                                  className="executive-details"),
-                ], xl=8),
+                ], xl=7),
                 dbc.Col([html.H4("Worst exceptions", className="section-title"),
-                         dcc.Loading(html.Div(id="executive-exceptions"), type="dot")], xl=4),
+                         dcc.Loading(html.Div(id="executive-exceptions"), type="dot")], xl=5),
             ], className="g-4"),
             dcc.Loading(html.Div(id="executive-detail"), type="dot"),
             html.Div([html.H4("Trends: 13 months by week", className="section-title"),
@@ -127,16 +127,33 @@ def _check_scope(query, *, access):
 
 @callback(Output("executive-nav", "search"),
           Input("executive-as-of", "date"), Input("executive-days", "value"), Input("executive-company", "value"),
-          Input("executive-site", "value"), State("executive-query", "data"), prevent_initial_call=True)
+          Input("executive-site", "value"), State("executive-query", "data"), State("executive-company", "options"),
+          State("executive-site", "options"), prevent_initial_call=True)
 @guarded(PAGE)
-def _to_url(as_of, days, company, site, query, *, access):
-    """Filters -> URL; a new company clears the site, a new company or site closes the KPI detail."""
+def _to_url(as_of, days, company, site, query, company_opts, site_opts, *, access):
+    """Filters -> URL; a new company clears the site, a new company or site closes the KPI detail.
+
+    Only a real change navigates: a dropdown clearing a value it has no option for (an id from the URL
+    that is outside the scope) must not replace the "not found" message with another view.
+    """
+    query = query or {}
     trigger = ctx.triggered_id
+    for name, value, opts in (("company", company, company_opts), ("site", site, site_opts)):
+        if trigger == f"executive-{name}" and value is None and query.get(name) is not None \
+                and query[name] not in {o["value"] for o in opts or []}:
+            raise PreventUpdate
     if trigger == "executive-company":
         site = None
-    kpi = (query or {}).get("kpi") if trigger in ("executive-as-of", "executive-days") else None
-    return view_href(as_of or service.today().isoformat(), days or 30, company=company, site=site,
-                     kpi=kpi).removeprefix("/executive")
+    kpi = query.get("kpi") if trigger in ("executive-as-of", "executive-days") else None
+    if trigger in ("executive-company", "executive-site") and (company, site) == (query.get("company"), query.get("site")):
+        kpi = query.get("kpi")
+    search = view_href(as_of or service.today().isoformat(), days or 30, company=company, site=site,
+                       kpi=kpi).removeprefix("/executive")
+    current = view_href(query.get("as_of", ""), query.get("days", 30), company=query.get("company"),
+                        site=query.get("site"), kpi=query.get("kpi")).removeprefix("/executive")
+    if search == current:
+        raise PreventUpdate
+    return search
 
 
 @callback(Output("executive-nav", "href"), Input("executive-heatmap", "clickData"),
@@ -185,9 +202,9 @@ def _heatmaps(view_data, *, access):
     site_rows, company_rows = _rows(view, sites, comps)
     cur_w, cur_c = index_results(now["results"], "warehouse"), index_results(now["results"], "company")
     prev_w, prev_c = previous_values(before["results"], "warehouse"), previous_values(before["results"], "company")
-    site_fig = status_heatmap(site_rows, HEADLINE_SITE_KPIS, cur_w, prev_w, cat, row_kind="warehouse",
+    site_fig = status_heatmap(site_rows, HEADLINE_SITE_KPIS, cur_w, prev_w, cat, row_kind="warehouse", days=view.days,
                               empty_message="No active sites (warehouses) in your scope.")
-    company_fig = status_heatmap(company_rows, HEADLINE_COMPANY_KPIS, cur_c, prev_c, cat, row_kind="company",
+    company_fig = status_heatmap(company_rows, HEADLINE_COMPANY_KPIS, cur_c, prev_c, cat, row_kind="company", days=view.days,
                                  empty_message="No companies in your scope.")
     company_of = {i: s["company_id"] for i, s in sites.items()}
     args = dict(as_of=view.as_of.isoformat(), days=view.days)
@@ -224,25 +241,30 @@ def _trends(view_data, *, access):
     cat = service.catalogue()
     try:
         sites, comps = _scope(access, view)
-        weekly = service.kpi_results(access, view.as_of, TREND_DAYS, kpis=HEADLINE, scope_kinds=SCOPES, bucket="week")
         now = service.kpi_results(access, view.as_of, view.days, kpis=HEADLINE, scope_kinds=SCOPES)
     except DataError as error:
         return ui.error_alert(error.user_message), "", ui.error_alert(error.user_message)
+    try:  # the 13-month series is the slowest query: without it the exceptions still list, ages unknown
+        weekly, trend_error = service.kpi_results(access, view.as_of, TREND_DAYS, kpis=HEADLINE, scope_kinds=SCOPES,
+                                                  bucket="week")["results"], None
+    except DataError as error:
+        weekly, trend_error = None, ui.error_alert(error.user_message)
     site, company, words = _trend_scope(view, sites, comps)
     charts = []
-    for kpi in HEADLINE:
+    for kpi in HEADLINE if weekly is not None else ():
         kind, scope_id = ("warehouse", site) if kpi in HEADLINE_SITE_KPIS and site is not None else ("company", company)
-        fig = kpi_trend(series_points(weekly["results"], kpi, kind, scope_id), cat.for_scope(kpi, kind, scope_id),
+        fig = kpi_trend(series_points(weekly, kpi, kind, scope_id), cat.for_scope(kpi, kind, scope_id, 7),
                         empty_message=empty_why(kpi), height=210)
         charts.append(dbc.Col(dcc.Graph(figure=fig, config=_GRAPH, id=f"executive-trend-{kpi}"), md=6, xl=3,
                               className="executive-trend"))
     site_rows, company_rows = _rows(view, sites, comps)
     names = {("warehouse", i): label for i, label in site_rows} | {("company", i): n for i, n in company_rows}
-    rows = exceptions(now["results"], weekly["results"], cat, names, as_of=view.as_of,
+    rows = exceptions(now["results"], weekly or [], cat, names, days=view.days, as_of=view.as_of,
                       kpis_by_kind={"warehouse": HEADLINE_SITE_KPIS, "company": HEADLINE_COMPANY_KPIS})
     table = exceptions_table(rows, as_of=view.as_of.isoformat(), days=view.days,
-                             company_of={i: s["company_id"] for i, s in sites.items()})
-    return dbc.Row(charts, className="g-3"), f"Showing {words} · ending {view.as_of.isoformat()}", table
+                             company_of={i: s["company_id"] for i, s in sites.items()}, history=weekly is not None)
+    trends = trend_error or dbc.Row(charts, className="g-3")
+    return trends, f"Showing {words} · ending {view.as_of.isoformat()}", table
 
 
 def _narrowed(access, view: ViewState):
@@ -269,9 +291,8 @@ def _detail(view_data, *, access):
     try:
         sites, comps = _scope(access, view)
         scope_id = view.site if kind == "warehouse" else (view.company or sites.get(view.site, {}).get("company_id"))
-        d = cat.for_scope(view.kpi, kind, scope_id)
+        d = cat.for_scope(view.kpi, kind, scope_id, view.days)
         now = service.kpi_results(narrow, view.as_of, view.days, kpis=(view.kpi,), scope_kinds=(kind,))
-        weekly = service.kpi_results(narrow, view.as_of, TREND_DAYS, kpis=(view.kpi,), scope_kinds=(kind,), bucket="week")
         breakdown = None
         if view.kpi in PARTNER_KPIS:
             by_partner = service.kpi_results(narrow, view.as_of, view.days, kpis=(view.kpi,), scope_kinds=("partner",))
@@ -297,14 +318,21 @@ def _detail(view_data, *, access):
                                       href=drill_href(view.kpi, as_of=view.as_of, days=view.days, site=view.site))))
     close = dcc.Link("Close ×", href=view_href(view.as_of, view.days, company=view.company, site=view.site),
                      id="executive-detail-close", className="executive-detail-close")
-    trend = kpi_trend(series_points(weekly["results"], view.kpi, kind, scope_id), d, title="By week, 13 months",
-                      empty_message=empty_why(view.kpi), height=260)
+    try:  # the 13-month series is the slowest query: its failure must not hide the rest of the panel
+        weekly = service.kpi_results(narrow, view.as_of, TREND_DAYS, kpis=(view.kpi,), scope_kinds=(kind,), bucket="week")
+    except DataError as error:
+        trend = ui.error_alert(error.user_message)
+    else:
+        weekly_def = cat.for_scope(view.kpi, kind, scope_id, 7)
+        trend = dcc.Graph(figure=kpi_trend(series_points(weekly["results"], view.kpi, kind, scope_id), weekly_def,
+                                           title="By week, 13 months", empty_message=empty_why(view.kpi), height=260),
+                          config=_GRAPH, id="executive-detail-trend")
     return dbc.Card(dbc.CardBody([
         html.Div([html.H4(f"{d.label} · {where}", className="section-title mt-0"), close], className="executive-section-head"),
         dbc.Row([
             dbc.Col([html.Div(ui.fmt_value(result["value"], d.unit), className=f"kpi-value status-{result['status']}"),
                      html.Ul(facts, className="list-unstyled executive-facts")], xl=4),
             dbc.Col(breakdown if breakdown is not None else ui.empty_state("No per-partner breakdown for this KPI."), xl=4),
-            dbc.Col(dcc.Graph(figure=trend, config=_GRAPH, id="executive-detail-trend"), xl=4),
+            dbc.Col(trend, xl=4),
         ]),
     ]), className=f"executive-detail kpi-tile status-{result['status']} mt-3", id="executive-detail-card")

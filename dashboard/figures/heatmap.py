@@ -46,9 +46,9 @@ def _threshold_text(d) -> str:
     return f"Target {target} · amber {amber} · red {red}"
 
 
-def _definition(catalogue, kpi: str, row_kind: str, row_id):
+def _definition(catalogue, kpi: str, row_kind: str, row_id, days: int):
     for_scope = getattr(catalogue, "for_scope", None)
-    return for_scope(kpi, row_kind, row_id) if for_scope else catalogue[kpi]
+    return for_scope(kpi, row_kind, row_id, days) if for_scope else catalogue[kpi]
 
 
 def _cell(d, result: Mapping | None, previous: float | None, row_label: str) -> tuple[int, str, str]:
@@ -79,12 +79,14 @@ def _cell(d, result: Mapping | None, previous: float | None, row_label: str) -> 
 
 def status_heatmap(rows: Sequence[tuple[int, str]], kpis: Sequence[str], current: Mapping[tuple[int, str], Mapping],
                    previous: Mapping[tuple[int, str], float | None], catalogue, *, row_kind: str = "warehouse",
-                   empty_message: str = "No sites in your scope.", height: int | None = None) -> go.Figure:
+                   days: int = 30, empty_message: str = "No sites in your scope.",
+                   height: int | None = None) -> go.Figure:
     """A status heat map of ``rows`` (``(id, label)``, top to bottom) x ``kpis`` (KPI ids, left to right).
 
     ``current[(row id, kpi)]`` is a KPI result dict (``value``, ``status``, optional ``reason``); a
     missing cell is "no data". ``previous[(row id, kpi)]`` is the previous period's value for the
-    arrow. ``catalogue`` gives definitions (``for_scope`` or ``[kpi]``). Returns a figure whose only
+    arrow. ``catalogue`` gives definitions (``for_scope(kpi, kind, id, days)`` for a ``days``-long
+    period, or ``[kpi]``). Returns a figure whose only
     trace is a ``go.Heatmap``; with no rows or KPIs, an empty-state figure saying ``empty_message``.
     """
     if not rows or not kpis:
@@ -93,7 +95,7 @@ def status_heatmap(rows: Sequence[tuple[int, str]], kpis: Sequence[str], current
     for row_id, row_label in rows:
         zr, tr, hr, cr = [], [], [], []
         for kpi in kpis:
-            d = _definition(catalogue, kpi, row_kind, row_id)
+            d = _definition(catalogue, kpi, row_kind, row_id, days)
             cz, ct, ch = _cell(d, current.get((row_id, kpi)), previous.get((row_id, kpi)), row_label)
             zr.append(cz), tr.append(ct), hr.append(ch), cr.append([row_id, kpi])
         z.append(zr), text.append(tr), hover.append(hr), custom.append(cr)

@@ -1,4 +1,5 @@
 """Executive page helpers: URL state, scope checks, drill targets, breach age and the exceptions list."""
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -97,7 +98,8 @@ def test_breach_age_counts_recent_consecutive_breach_weeks():
 
 def test_breach_distance_is_relative_and_direction_aware():
     assert breach_distance(CAT["oee"], 0.45, "critical") == pytest.approx(0.25)  # (0.60 - 0.45) / 0.60
-    assert breach_distance(CAT["downtime_hours"], 36.0, "warning") == pytest.approx(0.5)  # (36 - 24) / 24
+    downtime = replace(CAT["downtime_hours"], amber=24.0, red=60.0)
+    assert breach_distance(downtime, 36.0, "warning") == pytest.approx(0.5)  # (36 - 24) / 24
     assert breach_distance(CAT["oee"], 0.80, "ok") == 0.0
 
 

@@ -96,3 +96,18 @@ def test_entity_day_matrix_lower_is_better_reverses_colours():
 def test_entity_day_matrix_empty():
     fig = entity_day_heatmap([], unit="ratio", label="OEE", empty_message="No work orders finished in this period.")
     assert len(fig.data) == 0 and fig.layout.annotations[0].text == "No work orders finished in this period."
+
+
+def test_thresholds_in_hover_are_those_for_the_period_length():
+    from dataclasses import replace
+
+    class Scaled:  # a catalogue whose downtime thresholds are per 30 days, like the real one
+        def __getitem__(self, kpi):
+            return CAT[kpi]
+
+        def for_scope(self, kpi, kind, scope_id, days):
+            return replace(CAT[kpi], target=0.0, amber=30.0 * days / 30, red=60.0 * days / 30)
+
+    fig = status_heatmap([(1, "STU")], ["downtime_hours"], {(1, "downtime_hours"): {"value": 20.0, "status": "warning"}},
+                         {}, Scaled(), days=15)
+    assert "Target 0.0 h · amber > 15.0 h · red > 30.0 h" in fig.data[0].hovertext[0][0]

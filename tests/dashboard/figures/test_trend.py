@@ -1,4 +1,6 @@
 """KPI trend with target line and direction-aware threshold bands."""
+from dataclasses import replace
+
 from dashboard.figures.theme import STATUS_COLOURS, band_colour
 from dashboard.figures.trend import kpi_trend, threshold_bands
 from dashboard.kpis.catalogue import Catalogue
@@ -12,8 +14,9 @@ def test_bands_for_higher_is_better():
 
 
 def test_bands_for_lower_is_better_and_clipped_to_range():
-    # Downtime: amber > 24 h, red > 60 h; the range stops at 40 h so there is no critical band.
-    assert threshold_bands(CAT["downtime_hours"], 0.0, 40.0) == [("ok", 0.0, 24.0), ("warning", 24.0, 40.0)]
+    # Downtime with amber > 24 h, red > 60 h; the range stops at 40 h so there is no critical band.
+    downtime = replace(CAT["downtime_hours"], amber=24.0, red=60.0)
+    assert threshold_bands(downtime, 0.0, 40.0) == [("ok", 0.0, 24.0), ("warning", 24.0, 40.0)]
 
 
 def test_trend_sorts_points_colours_markers_and_draws_target():
