@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"demo-db: cannot build the demo at {_safe(url)}: {message}", file=sys.stderr)
         return 2
     rows = sum(stats["rows"].values())
-    print(f"demo-db: {rows} rows in {len(stats['rows'])} tables, {stats['seconds']:.1f} s, "
+    filled = sum(1 for n in stats["rows"].values() if n)
+    print(f"demo-db: {rows} rows in {filled} tables, {stats['seconds']:.1f} s, "
           f"{stats['bytes'] / 1e6:.1f} MB (Odoo {args.odoo_version}, scale {args.scale}, seed {args.seed})")
     return 0
 

@@ -65,7 +65,8 @@ def build_demo(url: str, *, scale: int = 1, seed: int = 42, version: str = "17.0
             _orderpoints_and_stockouts(ctx, purchasing)
             ctx.ledger.write_quants(ctx.now)
         size = _size(engine, url)
-        return {"seconds": round(time.monotonic() - started, 3), "rows": dict(sorted(w.counts.items())), "bytes": size}
+        rows = {name: w.counts.get(name, 0) for name in sorted(schema.metadata.tables)}
+        return {"seconds": round(time.monotonic() - started, 3), "rows": rows, "bytes": size}
     finally:
         engine.dispose()
 

@@ -41,6 +41,10 @@ def produce_day(ctx: Ctx, day: date) -> None:
             _mo(ctx, plant, fgs[ctx.rng.randrange(len(fgs))], day)
         for wc in plant.workcenters:
             _downtime(ctx, plant, wc, day)
+            if day.day <= 7 and day.weekday() == 3 + wc.id % 2:  # monthly preventive check, first week
+                start = at(day, 5)
+                _maintenance(ctx, plant, wc, start, start + timedelta(hours=2) if start + timedelta(hours=2) <= ctx.now
+                             else None, "preventive")
 
 
 def _mo(ctx: Ctx, plant: Plant, fg: Product, day: date) -> None:

@@ -133,7 +133,7 @@ class RowWriter:
 def _sqlite_datetime(value: datetime) -> str:
     """SQLAlchemy's SQLite DATETIME storage format (so reads and comparisons match Core inserts),
     truncated to the second like Odoo's Datetime fields."""
-    return f"{value:%Y-%m-%d %H:%M:%S}.000000"
+    return value.replace(microsecond=0).isoformat(" ") + ".000000"
 
 
 def _whole_second(value: datetime) -> datetime:

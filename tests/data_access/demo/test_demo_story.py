@@ -170,3 +170,14 @@ def test_overdue_receivables_and_stockouts(demo):
     out = [r for r in rules if r.onhand <= 0]
     assert len(rules) >= 40 and 2 <= len(out) <= 6
     assert {r.warehouse_id for r in out} >= {3, 5}
+
+
+def test_breakdowns_raise_corrective_maintenance_requests(demo):
+    mr = demo.schema.maintenance_request
+    with demo.engine.connect() as conn:
+        rows = list(conn.execute(select(mr.c.equipment_id, mr.c.maintenance_type, func.count())
+                                 .group_by(mr.c.equipment_id, mr.c.maintenance_type)))
+    corrective = {e: n for e, t, n in rows if t == "corrective"}
+    preventive = {e: n for e, t, n in rows if t == "preventive"}
+    assert max(corrective, key=corrective.get) == BREAKDOWN_WC
+    assert len(preventive) == 13 and all(11 <= n <= 15 for n in preventive.values())
