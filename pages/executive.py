@@ -102,6 +102,26 @@ def _scope(access, view: ViewState):
     return sites, service.run_query(access, companies, view.as_of, view.days)
 
 
+def _view(view_data) -> ViewState:
+    """The view from a store, re-validated (the browser holds it); refuses the update when malformed."""
+    try:
+        view = ViewState.from_data(view_data)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise PreventUpdate from None
+    if view.days not in DAYS_CHOICES or (view.kpi is not None and view.kpi not in HEADLINE):
+        raise PreventUpdate
+    return view
+
+
+def _in_scope(access, view: ViewState):
+    """``(sites, companies)`` after checking again that the view (a store the browser could tamper with)
+    names only what the caller may see; refuses the update otherwise."""
+    sites, comps = _scope(access, view)
+    if scope_view(view, sites, comps).blocked:
+        raise PreventUpdate
+    return sites, comps
+
+
 @callback(Output("executive-company", "options"), Output("executive-site", "options"), Output("executive-view", "data"),
           Output("executive-message", "children"), Output("executive-content", "style"),
           Input("executive-query", "data"))
@@ -187,12 +207,10 @@ def _rows(view: ViewState, sites, comps):
           Output("executive-freshness", "children"), Input("executive-view", "data"))
 @guarded(PAGE)
 def _heatmaps(view_data, *, access):
-    if not view_data:
-        raise PreventUpdate
-    view = ViewState.from_data(view_data)
+    view = _view(view_data)
     cat = service.catalogue()
     try:
-        sites, comps = _scope(access, view)
+        sites, comps = _in_scope(access, view)
         now = service.kpi_results(access, view.as_of, view.days, kpis=HEADLINE, scope_kinds=SCOPES)
         before = service.kpi_results(access, view.as_of - timedelta(days=view.days), view.days, kpis=HEADLINE,
                                      scope_kinds=SCOPES)
@@ -235,12 +253,10 @@ def _trend_scope(view: ViewState, sites, comps):
           Output("executive-exceptions", "children"), Input("executive-view", "data"))
 @guarded(PAGE)
 def _trends(view_data, *, access):
-    if not view_data:
-        raise PreventUpdate
-    view = ViewState.from_data(view_data)
+    view = _view(view_data)
     cat = service.catalogue()
     try:
-        sites, comps = _scope(access, view)
+        sites, comps = _in_scope(access, view)
         now = service.kpi_results(access, view.as_of, view.days, kpis=HEADLINE, scope_kinds=SCOPES)
     except DataError as error:
         return ui.error_alert(error.user_message), "", ui.error_alert(error.user_message)
@@ -280,8 +296,10 @@ def _narrowed(access, view: ViewState):
 @guarded(PAGE)
 def _detail(view_data, *, access):
     """The drilled KPI: its definition, the site's or company's value, per-partner breakdown and trend."""
-    view = ViewState.from_data(view_data) if view_data else None
-    if view is None or view.kpi is None:
+    if not view_data:
+        return None
+    view = _view(view_data)
+    if view.kpi is None:
         return None
     narrow = _narrowed(access, view)
     if narrow is None:
@@ -289,7 +307,7 @@ def _detail(view_data, *, access):
     cat = service.catalogue()
     kind = "warehouse" if view.site is not None and view.kpi in HEADLINE_SITE_KPIS else "company"
     try:
-        sites, comps = _scope(access, view)
+        sites, comps = _in_scope(access, view)
         scope_id = view.site if kind == "warehouse" else (view.company or sites.get(view.site, {}).get("company_id"))
         d = cat.for_scope(view.kpi, kind, scope_id, view.days)
         now = service.kpi_results(narrow, view.as_of, view.days, kpis=(view.kpi,), scope_kinds=(kind,))

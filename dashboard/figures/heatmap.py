@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from dashboard.figures.theme import BETTER_COLOUR, MUTED, WORSE_COLOUR, base_layout, empty_figure
 from dashboard.ui import fmt_value
 
-__all__ = ["CELL_FILLS", "STATUS_Z", "status_heatmap", "change_arrow", "entity_day_heatmap"]
+__all__ = ["CELL_FILLS", "STATUS_Z", "status_heatmap", "change_arrow", "wrap_label", "entity_day_heatmap"]
 
 # Cell fills per status: light enough for dark text and coloured arrows, distinct in greyscale too.
 CELL_FILLS = {
@@ -105,12 +105,23 @@ def status_heatmap(rows: Sequence[tuple[int, str]], kpis: Sequence[str], current
                        colorscale=_STATUS_SCALE, zmin=0, zmax=len(CELL_FILLS) - 1, showscale=False,
                        xgap=3, ygap=3)
     fig = go.Figure(trace)
-    fig.update_layout(**base_layout(height=height or (90 + 46 * len(rows)), margin=dict(l=10, r=10, t=60, b=10)))
-    fig.update_xaxes(side="top", tickfont=dict(size=13), fixedrange=True, tickmode="array",
-                     tickvals=list(range(len(kpis))), ticktext=[catalogue[k].label for k in kpis], showgrid=False)
+    fig.update_layout(**base_layout(height=height or (90 + 46 * len(rows)), margin=dict(l=10, r=10, t=64, b=10)))
+    fig.update_xaxes(side="top", tickfont=dict(size=13), fixedrange=True, tickmode="array", tickangle=0,
+                     tickvals=list(range(len(kpis))), ticktext=[wrap_label(catalogue[k].label) for k in kpis],
+                     showgrid=False)
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=13), fixedrange=True, ticksuffix="  ", tickmode="array",
                      tickvals=list(range(len(rows))), ticktext=[label for _, label in rows], showgrid=False)
     return fig
+
+
+def wrap_label(label: str, width: int = 12) -> str:
+    """A column label broken onto two lines (``<br>``) at the space nearest its middle when longer than
+    ``width``: headers stay horizontal and legible in narrow columns."""
+    if len(label) <= width or " " not in label:
+        return label
+    middle = len(label) / 2
+    cut = min((i for i, ch in enumerate(label) if ch == " "), key=lambda i: abs(i - middle))
+    return label[:cut] + "<br>" + label[cut + 1:]
 
 
 def _diverging(direction: str) -> list:

@@ -35,6 +35,9 @@ def test_executive_heat_map_drill_and_back(exec_duo):
     assert all(any(site in label for label in labels) for site in DEMO_SITES), labels
     duo.wait_for_element("#executive-trends .dash-graph", timeout=60)
     screenshot(duo, "executive")
+    duo.driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+    screenshot(duo, "executive-trends")
+    duo.driver.execute_script("window.scrollTo(0, 0)")
 
     # The table twin carries each cell's status in words: the breakdown site has a critical plant KPI.
     duo.find_element("#executive-table-toggle").click()
@@ -43,19 +46,29 @@ def test_executive_heat_map_drill_and_back(exec_duo):
     assert critical, {k: v.text for k, v in cells.items()}
     assert "status-critical" in cells[critical[0]].find_element(By.XPATH, "..").get_attribute("class")
 
-    # Clicking the red cell of the heat map itself opens the plant page for that site.
+    # Clicking the red cell of the heat map itself opens the plant page for that site (Dash hands the
+    # callback the clicked cell's x/y positions, as a real click would).
     kpi = critical[0]
+    row = next(i for i, label in enumerate(labels) if "Plzen" in label)
+    col = ["oee", "schedule_adherence", "downtime_hours"].index(kpi)
     duo.driver.execute_script(
         """const gd = document.querySelector('#executive-heatmap .js-plotly-plot');
            const [row, col] = arguments;
            gd.emit('plotly_click', {points: [{curveNumber: 0, x: col, y: row, z: 2, pointNumber: [row, col],
                                              data: gd.data[0], fullData: gd._fullData[0]}]});""",
-        1, ["oee", "schedule_adherence", "downtime_hours"].index(kpi) if kpi != "oee" else 0)
+        row, col)
     metric = "oee" if kpi == "oee" else "downtime"
     _wait_url(duo, f"/plant?site={BREAKDOWN_SITE}&metric={metric}")
     duo.driver.back()
     _wait_url(duo, "/executive")
     duo.wait_for_element("#executive-heatmap .heatmap, #executive-heatmap .hm", timeout=60)
+
+    # A supply KPI has no page yet: its cell opens the detail panel here, for that site.
+    duo.driver.execute_script("document.querySelector('#executive-table-toggle').click()")
+    link = duo.wait_for_element(f"#executive-cell-{BREAKDOWN_SITE}-supplier_otif")
+    duo.driver.execute_script("arguments[0].click()", link)  # (screenshots reset the viewport metrics)
+    _wait_url(duo, f"site={BREAKDOWN_SITE}&kpi=supplier_otif")
+    duo.wait_for_contains_text("#executive-detail-card", "Supplier OTIF · Plzen", timeout=60)
     assert duo.get_logs() == []
 
 

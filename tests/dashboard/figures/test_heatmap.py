@@ -1,5 +1,6 @@
 """Status and entity x day heat maps from small literal inputs."""
-from dashboard.figures.heatmap import CELL_FILLS, STATUS_Z, change_arrow, entity_day_heatmap, status_heatmap
+from dashboard.figures.heatmap import (CELL_FILLS, STATUS_Z, change_arrow, entity_day_heatmap, status_heatmap,
+                                       wrap_label)
 from dashboard.kpis.catalogue import Catalogue
 
 CAT = Catalogue()
@@ -111,3 +112,11 @@ def test_thresholds_in_hover_are_those_for_the_period_length():
     fig = status_heatmap([(1, "STU")], ["downtime_hours"], {(1, "downtime_hours"): {"value": 20.0, "status": "warning"}},
                          {}, Scaled(), days=15)
     assert "Target 0.0 h · amber > 15.0 h · red > 30.0 h" in fig.data[0].hovertext[0][0]
+
+
+def test_long_column_labels_wrap_onto_two_lines():
+    assert wrap_label("OEE") == "OEE"
+    assert wrap_label("Schedule adherence") == "Schedule<br>adherence"
+    assert wrap_label("Days inventory outstanding") == "Days inventory<br>outstanding"
+    fig = status_heatmap([(1, "STU")], ["schedule_adherence"], {}, {}, CAT)
+    assert list(fig.layout.xaxis.ticktext) == ["Schedule<br>adherence"] and fig.layout.xaxis.tickangle == 0
