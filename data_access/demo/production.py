@@ -2,8 +2,9 @@
 
 Story hooks: the breakdown work center runs slower and its work orders wait for repairs (late MOs);
 at the excursion plant, MOs that consume the bad vendor lot of the lot-tracked casting inside the
-excursion window scrap 8-18 % of their output (finished-part scrap plus the scrapped castings, both
-with production_id/workorder_id; the castings carry the lot).
+excursion window scrap 8-18 % of their output: the castings are scrapped at the machining work order
+(lot_id = the vendor lot, production_id and workorder_id set, one casting per part), and the finished
+parts on the MO (production_id set, no work order, so no quantity is counted twice).
 """
 from __future__ import annotations
 
@@ -13,14 +14,19 @@ from data_access.demo.common import Ctx, at, count
 from data_access.demo.scenario import STORY, Plant, Product
 from data_access.demo.stock import magic
 
-__all__ = ["produce_day", "lot_name", "excursion_window", "MO_RATE"]
+__all__ = ["produce_day", "lot_name", "excursion_window", "bad_lot_day", "MO_RATE"]
 
 MO_RATE = 2.4  # MOs per plant per working day at scale 1 (before season)
 
 
 def excursion_window(today: date) -> tuple[date, date]:
-    """Days (inclusive) in which the bad casting lot is consumed."""
-    return today - timedelta(days=52), today - timedelta(days=36)
+    """Days (inclusive) in which the bad casting lot is consumed: inside the default 30-day view."""
+    return today - timedelta(days=26), today - timedelta(days=10)
+
+
+def bad_lot_day(today: date) -> date:
+    """A day of the ISO week in which the bad casting lot was received."""
+    return today - timedelta(days=33)
 
 
 def lot_name(product: Product, day: date) -> str:
@@ -155,7 +161,7 @@ def _moves(ctx: Ctx, plant: Plant, fg: Product, mo_id: int, name: str, qty: floa
     for comp, per_unit in fg.components:
         lot = None
         if comp.lot_tracked and mstate in ("done", "assigned"):
-            lot_day = ctx.today - timedelta(days=58) if bad_lot else day - timedelta(days=7)
+            lot_day = bad_lot_day(ctx.today) if bad_lot else day - timedelta(days=7)
             lot = led.lot(comp, lot_name(comp, lot_day), plant.company_id, when)
         led.move(comp, qty * per_unit, plant.stock_loc, prod_loc, state=mstate, date=when, company=plant.company_id,
                  warehouse=plant.id, name=name, ptype=plant.mrp_type, lot=lot, raw_material_production_id=mo_id,
@@ -177,14 +183,18 @@ def _scrap(ctx: Ctx, plant: Plant, fg: Product, mo_id: int, name: str, qty: floa
     else:
         return
     when = slots[idx][1]
-    _scrap_row(ctx, plant, fg, scrap_qty, None, mo_id, wo_ids[idx], name, when)
-    if bad_lot:
-        comp, per_unit = next((c, q) for c, q in fg.components if c.lot_tracked)
-        lot = ctx.ledger.lot(comp, lot_name(comp, ctx.today - timedelta(days=58)), plant.company_id, when)
-        _scrap_row(ctx, plant, comp, scrap_qty * per_unit, lot, mo_id, wo_ids[idx], name, when)
+    if not bad_lot:
+        _scrap_row(ctx, plant, fg, scrap_qty, None, mo_id, wo_ids[idx], name, when)
+        return
+    # porous castings: the operator scraps them at the work order (lot-tracked, one per part) and the
+    # finished parts already built from them are scrapped on the MO after the final test
+    comp, per_unit = next((c, q) for c, q in fg.components if c.lot_tracked)
+    lot = ctx.ledger.lot(comp, lot_name(comp, bad_lot_day(ctx.today)), plant.company_id, when)
+    _scrap_row(ctx, plant, comp, scrap_qty * per_unit, lot, mo_id, wo_ids[idx], name, when)
+    _scrap_row(ctx, plant, fg, scrap_qty, None, mo_id, None, name, slots[-1][1])
 
 
-def _scrap_row(ctx: Ctx, plant: Plant, product: Product, qty: float, lot: int | None, mo_id: int, wo_id: int,
+def _scrap_row(ctx: Ctx, plant: Plant, product: Product, qty: float, lot: int | None, mo_id: int, wo_id: int | None,
                origin: str, when: datetime) -> None:
     sid = ctx.ids("stock_scrap")
     scrap_loc = ctx.sc.locations[f"scrap_{plant.company_id}"]
@@ -200,7 +210,7 @@ def _scrap_row(ctx: Ctx, plant: Plant, product: Product, qty: float, lot: int | 
 def _downtime(ctx: Ctx, plant: Plant, wc, day: date) -> None:
     rng, now = ctx.rng, ctx.now
     if wc.breakdown:
-        events = [(2, rng.uniform(45, 240)) for _ in range(count(rng, 0.8 * ctx.scale))]
+        events = [(2, rng.uniform(45, 240)) for _ in range(count(rng, 1.0 * ctx.scale))]
         events += [(3, rng.uniform(20, 45)) for _ in range(count(rng, 1.0 * ctx.scale))]
     else:
         events = [(3, rng.uniform(15, 40)) for _ in range(count(rng, 0.7 * ctx.scale))]

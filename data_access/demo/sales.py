@@ -112,11 +112,11 @@ class Sales:
     def _deliveries(self, cust: Partner, wh: Plant, so_id: int, name: str, lines: list[dict],
                     promise: datetime) -> list[datetime | None]:
         ctx, rng, now, led = self.ctx, self.ctx.rng, self.ctx.now, self.ctx.ledger
-        if rng.random() < 0.9:
+        if rng.random() < 0.94:
             first = promise - timedelta(hours=rng.uniform(0, 40))
         else:
             first = promise + timedelta(days=rng.uniform(1, 6))
-        partial = rng.random() < 0.06
+        partial = rng.random() < 0.04
         second = first + timedelta(days=rng.uniform(2, 6))
         cust_loc = ctx.sc.locations["customer"]
         dates: list[datetime | None] = []
@@ -159,4 +159,13 @@ class Sales:
         led.move(line["product"], back, cust_loc, wh.stock_loc, state="done", date=when, company=wh.company_id,
                  warehouse=wh.id, name=f"Return of {name}", ptype=wh.in_type, picking=pick, partner=cust.contacts[-1],
                  sale_line_id=line["id"], origin_returned_move_id=move_id)
-        return back
+        # the customer gets replacement parts two days later
+        again = when + timedelta(days=2)
+        done = again <= ctx.now
+        pick = led.picking(prefix=f"{wh.code}/OUT", ptype=wh.out_type, company=wh.company_id, src=wh.stock_loc,
+                           dst=cust_loc, partner=cust.contacts[-1], scheduled=again, done=again,
+                           state="done" if done else "assigned", origin=name, sale_id=so_id)
+        led.move(line["product"], back, wh.stock_loc, cust_loc, state="done" if done else "assigned", date=again,
+                 company=wh.company_id, warehouse=wh.id, name=name, ptype=wh.out_type, picking=pick,
+                 partner=cust.contacts[-1], sale_line_id=line["id"])
+        return 0.0 if done else back

@@ -268,5 +268,5 @@ def _pick_components(categ: int, components: list[Product], rng: random.Random) 
         if categ == 6 and comp_categ == 9:
             pool = [c for c in pool if c.vendor_id == STORY["late_vendor_id"]]
         comp = pool[rng.randrange(len(pool))]
-        chosen.append((comp, float(rng.choice([1, 1, 2, 4]))))
+        chosen.append((comp, 1.0 if comp.lot_tracked else float(rng.choice([1, 1, 2, 4]))))
     return chosen

@@ -92,9 +92,17 @@ def test_scrap_excursion_is_traced_to_one_vendor_lot(demo):
             .join(po, po.c.id == pol.c.order_id)).where(ml.c.lot_id.in_(lot_ids), sm.c.state == "done")).scalars())
     assert len(scraps) >= 5 and len(lot_ids) == 1
     assert all(r.production_id and r.workorder_id and r.product_id == r.lot_product for r in scraps)
+    assert {r.product_id for r in scraps} == {excursion_component(demo)}
     days = sorted(r.date_done for r in scraps)
     assert timedelta(days=10) <= days[-1] - days[0] <= timedelta(days=21)
     assert vendors == {STORY["excursion_vendor_id"]}
+
+
+def excursion_component(demo) -> int:
+    pt = demo.schema.product_template
+    with demo.engine.connect() as conn:
+        names = {r.id: r.name["en_US"] for r in conn.execute(select(pt.c.id, pt.c.name))}
+    return next(i for i, n in names.items() if n == "Brake Caliper Housing Casting")
 
 
 def _fpy(conn, s, warehouse: int, start: datetime, end: datetime) -> float:
