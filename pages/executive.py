@@ -182,17 +182,24 @@ def _to_url(as_of, days, company, site, query, company_opts, site_opts, *, acces
 @guarded(PAGE)
 def _drill(site_click, company_click, grid, view_data, *, access):
     """A heat map cell -> the plant page (plant KPIs) or this page's detail for that site/company and KPI."""
+    company_map = ctx.triggered_id == "executive-company-heatmap"
+    return _cell_href(company_click if company_map else site_click, grid, view_data, company_map=company_map)
+
+
+def _cell_href(click, grid, view_data, *, company_map: bool) -> str:
+    """The drill target of a clicked cell: Dash hands heat map clicks over as x/y positions (KPI column,
+    row); ``grid`` maps them back to ids. Refuses the update on anything malformed."""
     try:
-        company_map = ctx.triggered_id == "executive-company-heatmap"
-        point = (company_click if company_map else site_click)["points"][0]
+        point = click["points"][0]
         rows, kpis = (grid["companies"], HEADLINE_COMPANY_KPIS) if company_map else (grid["sites"], HEADLINE_SITE_KPIS)
-        row_id, kpi = rows[int(point["y"])], kpis[int(point["x"])]
+        row_id, kpi = int(rows[int(point["y"])]), kpis[int(point["x"])]
         view = ViewState.from_data(view_data)
+        company_of = grid["company_of"]
     except (KeyError, IndexError, TypeError, ValueError):
-        raise PreventUpdate
+        raise PreventUpdate from None
     if company_map:
         return drill_href(kpi, as_of=view.as_of, days=view.days, company=row_id)
-    return drill_href(kpi, as_of=view.as_of, days=view.days, site=row_id, company=grid["company_of"].get(str(row_id)))
+    return drill_href(kpi, as_of=view.as_of, days=view.days, site=row_id, company=company_of.get(str(row_id)))
 
 
 def _rows(view: ViewState, sites, comps):
