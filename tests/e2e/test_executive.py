@@ -40,7 +40,7 @@ def test_executive_heat_map_drill_and_back(exec_duo):
     duo.driver.execute_script("window.scrollTo(0, 0)")
 
     # The table twin carries each cell's status in words: the breakdown site has a critical plant KPI.
-    duo.find_element("#executive-table-toggle").click()
+    duo.driver.execute_script("document.querySelector('#executive-table-toggle').click()")
     cells = {kpi: duo.find_element(f"#executive-cell-{BREAKDOWN_SITE}-{kpi}") for kpi in ("oee", "downtime_hours")}
     critical = [kpi for kpi, link in cells.items() if "Critical" in link.text]
     assert critical, {k: v.text for k, v in cells.items()}
