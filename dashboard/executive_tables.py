@@ -113,7 +113,7 @@ def exceptions_table(rows: Sequence[Mapping], *, as_of: str, days: int, company_
             html.Td(fmt_value(r["value"], r["unit"]), className="text-end text-nowrap"),
             html.Td(f"{r['distance'] * 100:,.0f} % past {past}", className="text-end text-nowrap"),
             html.Td(_age(r["age_weeks"], history), className="text-nowrap"),
-            html.Td(r["owner"].replace("_", " ")),
+            html.Td(r["owner"].replace("_", "\u00a0")),  # "supply chain" on one line
         ]))
     head = html.Thead(html.Tr([html.Th("Status"), html.Th("KPI"), html.Th("Site / company"),
                                html.Th("Value", className="text-end"), html.Th("Breach", className="text-end"),

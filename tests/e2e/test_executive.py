@@ -2,7 +2,6 @@
 plant page and back, a KPI detail panel, a site outside the scope refused."""
 from urllib.parse import quote
 
-import pytest
 from selenium.webdriver.common.by import By
 
 from helpers.browser import login, screenshot
@@ -11,23 +10,13 @@ BREAKDOWN_SITE = 2  # data_access.demo.scenario.STORY["breakdown_warehouse_id"]:
 DEMO_SITES = ("Stuttgart", "Plzen", "Queretaro", "Neuss", "Atlanta")
 
 
-@pytest.fixture
-def exec_duo(dash_duo, demo_app):
-    """``dash_duo`` on the demo app at 1920x1080, without waiting for a Dash page at ``/``: signed out, the
-    root redirects to the (Flask) login form, which has no Dash entry point to wait for."""
-    dash_duo.start_server(demo_app, navigate=False)
-    dash_duo._url = dash_duo.server.url
-    dash_duo.driver.set_window_size(1920, 1080)
-    return dash_duo
-
-
 def _tick_labels(duo, graph_id):
     ticks = duo.driver.find_elements(By.CSS_SELECTOR, f"#{graph_id} .yaxislayer-above .ytick text")
     return [t.text for t in ticks]
 
 
-def test_executive_heat_map_drill_and_back(exec_duo):
-    duo = exec_duo
+def test_executive_heat_map_drill_and_back(app_duo):
+    duo = app_duo
     login(duo, "exec", next_path="/executive")
     duo.wait_for_element("#executive-heatmap .heatmap, #executive-heatmap .hm", timeout=60)
     duo.wait_for_element("#executive-exceptions table", timeout=60)
@@ -72,8 +61,8 @@ def test_executive_heat_map_drill_and_back(exec_duo):
     assert duo.get_logs() == []
 
 
-def test_executive_detail_panel_and_scope(exec_duo):
-    duo = exec_duo
+def test_executive_detail_panel_and_scope(app_duo):
+    duo = app_duo
     login(duo, "exec", next_path=quote(f"/executive?site={BREAKDOWN_SITE}&kpi=supplier_otif&days=90", safe="/"))
 
     for text in ("Supplier OTIF · Plzen", "Vendor", "Breakdown limited to lines of this site."):
