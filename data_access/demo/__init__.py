@@ -24,7 +24,7 @@ from data_access.demo.sales import Sales
 from data_access.demo.scenario import STORY, build_scenario
 from data_access.demo.stock import Ids, Ledger, magic
 from data_access.demo.writer import RowWriter
-from data_access.schema import odoo_schema
+from data_access.schema import SUPPORTED_VERSIONS, odoo_schema
 
 __all__ = ["build_demo", "STORY"]
 
@@ -42,7 +42,8 @@ def build_demo(url: str, *, scale: int = 1, seed: int = 42, version: str = "17.0
     schema = odoo_schema(version)
     engine = create_engine(url)
     try:
-        schema.metadata.drop_all(engine)
+        for other in SUPPORTED_VERSIONS:   # a rebuild may change the series: drop every Odoo table
+            odoo_schema(other).metadata.drop_all(engine)
         schema.metadata.create_all(engine)
         rng = random.Random(seed)
         sc = build_scenario(scale, rng)
