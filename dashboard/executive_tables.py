@@ -14,7 +14,8 @@ from dashboard.executive_view import drill_href
 from dashboard.figures.heatmap import CELL_FILLS, change_arrow
 from dashboard.ui import fmt_value
 
-__all__ = ["STATUS_WORDS", "legend", "cell_table", "exceptions_table", "breakdown_table", "EMPTY_WHY", "empty_why"]
+__all__ = ["STATUS_WORDS", "legend", "cell_table", "exceptions_table", "breakdown_table", "detail_card", "EMPTY_WHY",
+           "empty_why"]
 
 STATUS_WORDS = {"ok": "OK", "warning": "Warning", "critical": "Critical", "no_data": "No data",
                 "unavailable": "Unavailable"}
@@ -140,3 +141,32 @@ def breakdown_table(results: Sequence[Mapping], names: Mapping[int, str], defini
                    html.Tbody(body)], size="sm", striped=True, className="executive-breakdown-table"),
         html.Div(f"and {more} more", className="text-muted small") if more > 0 else None,
     ])
+
+
+def detail_card(d, *, where: str, result: Mapping, breakdown, trend, close_href: str, note: str | None = None,
+                plant_href: str | None = None) -> dbc.Card:
+    """The drilled KPI's panel: value, formula, target and thresholds, owner (and ``note``, a link to the
+    plant page), then the per-partner ``breakdown`` (None: there is none) and the ``trend`` component."""
+    sign = "<" if d.direction == "higher" else ">"
+    facts = [html.Li([html.Strong("Formula: "), d.formula]),
+             html.Li([html.Strong("Target: "), fmt_value(d.target, d.unit),
+                      html.Strong(" · amber "), f"{sign} {fmt_value(d.amber, d.unit)}",
+                      html.Strong(" · red "), f"{sign} {fmt_value(d.red, d.unit)}"]),
+             html.Li([html.Strong("Owner: "), d.owner.replace("_", " ")])]
+    if note:
+        facts.append(html.Li(note, className="text-muted"))
+    if plant_href:
+        facts.append(html.Li(dcc.Link("Open the plant page for this site", href=plant_href)))
+    close = dcc.Link("Close ×", href=close_href, id="executive-detail-close", className="executive-detail-close")
+    status = result.get("status") or "no_data"
+    return dbc.Card(dbc.CardBody([
+        html.Div([html.H4(f"{d.label} · {where}", className="section-title mt-0"), close],
+                 className="executive-section-head"),
+        dbc.Row([
+            dbc.Col([html.Div(fmt_value(result.get("value"), d.unit), className=f"kpi-value status-{status}"),
+                     html.Ul(facts, className="list-unstyled executive-facts")], xl=4),
+            dbc.Col(breakdown if breakdown is not None else html.Div("No per-partner breakdown for this KPI.",
+                                                                     className="empty-state"), xl=4),
+            dbc.Col(trend, xl=4),
+        ]),
+    ]), className=f"executive-detail kpi-tile status-{status} mt-3", id="executive-detail-card")

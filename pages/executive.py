@@ -13,7 +13,8 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import service, ui
 from dashboard.auth import guarded, page_access
-from dashboard.executive_tables import breakdown_table, cell_table, empty_why, exceptions_table, legend
+from dashboard.executive_tables import (breakdown_table, cell_table, detail_card, empty_why, exceptions_table,
+                                        legend)
 from dashboard.executive_view import (DAYS_CHOICES, PLANT_METRICS, TREND_DAYS, ViewState, drill_href, exceptions,
                                       index_results, parse_query, previous_values, scope_view, series_points,
                                       site_label, view_href)
@@ -329,20 +330,11 @@ def _detail(view_data, *, access):
         return ui.error_alert(error.user_message)
     where = site_label(sites[view.site]) if kind == "warehouse" else comps.get(scope_id, {}).get("name", "")
     result = index_results(now["results"], kind).get((scope_id, view.kpi)) or {"value": None, "status": "no_data"}
-    sign = "<" if d.direction == "higher" else ">"
-    facts = [html.Li([html.Strong("Formula: "), d.formula]),
-             html.Li([html.Strong("Target: "), ui.fmt_value(d.target, d.unit), html.Strong(" · amber "),
-                      f"{sign} {ui.fmt_value(d.amber, d.unit)}", html.Strong(" · red "), f"{sign} {ui.fmt_value(d.red, d.unit)}"]),
-             html.Li([html.Strong("Owner: "), d.owner.replace("_", " ")])]
-    if kind == "company" and view.kpi in PARTNER_KPIS:
-        facts.append(html.Li("Breakdown for the whole company.", className="text-muted"))
-    elif view.kpi in PARTNER_KPIS:
-        facts.append(html.Li("Breakdown limited to lines of this site.", className="text-muted"))
-    if view.kpi in PLANT_METRICS and view.site is not None:
-        facts.append(html.Li(dcc.Link("Open the plant page for this site",
-                                      href=drill_href(view.kpi, as_of=view.as_of, days=view.days, site=view.site))))
-    close = dcc.Link("Close ×", href=view_href(view.as_of, view.days, company=view.company, site=view.site),
-                     id="executive-detail-close", className="executive-detail-close")
+    note = None
+    if view.kpi in PARTNER_KPIS:
+        note = "Breakdown for the whole company." if kind == "company" else "Breakdown limited to lines of this site."
+    plant = (drill_href(view.kpi, as_of=view.as_of, days=view.days, site=view.site)
+             if view.kpi in PLANT_METRICS and view.site is not None else None)
     try:  # the 13-month series is the slowest query: its failure must not hide the rest of the panel
         weekly = service.kpi_results(narrow, view.as_of, TREND_DAYS, kpis=(view.kpi,), scope_kinds=(kind,), bucket="week")
     except DataError as error:
@@ -352,12 +344,5 @@ def _detail(view_data, *, access):
         trend = dcc.Graph(figure=kpi_trend(series_points(weekly["results"], view.kpi, kind, scope_id), weekly_def,
                                            title="By week, 13 months", empty_message=empty_why(view.kpi), height=260),
                           config=_GRAPH, id="executive-detail-trend")
-    return dbc.Card(dbc.CardBody([
-        html.Div([html.H4(f"{d.label} · {where}", className="section-title mt-0"), close], className="executive-section-head"),
-        dbc.Row([
-            dbc.Col([html.Div(ui.fmt_value(result["value"], d.unit), className=f"kpi-value status-{result['status']}"),
-                     html.Ul(facts, className="list-unstyled executive-facts")], xl=4),
-            dbc.Col(breakdown if breakdown is not None else ui.empty_state("No per-partner breakdown for this KPI."), xl=4),
-            dbc.Col(trend, xl=4),
-        ]),
-    ]), className=f"executive-detail kpi-tile status-{result['status']} mt-3", id="executive-detail-card")
+    return detail_card(d, where=where, result=result, breakdown=breakdown, trend=trend, note=note, plant_href=plant,
+                       close_href=view_href(view.as_of, view.days, company=view.company, site=view.site))

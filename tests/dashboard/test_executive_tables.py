@@ -1,7 +1,7 @@
 """Executive page tables: the heat map's accessible twin, the exceptions list, the per-partner breakdown."""
 from dash import dcc, html
 
-from dashboard.executive_tables import breakdown_table, cell_table, empty_why, exceptions_table
+from dashboard.executive_tables import breakdown_table, cell_table, detail_card, empty_why, exceptions_table
 from dashboard.kpis.catalogue import Catalogue
 
 CAT = Catalogue()
@@ -69,3 +69,18 @@ def test_every_headline_kpi_has_an_empty_reason():
     from dashboard.kpis.catalogue import HEADLINE_COMPANY_KPIS, HEADLINE_SITE_KPIS
 
     assert all(empty_why(k) != "No data in these weeks." for k in HEADLINE_SITE_KPIS + HEADLINE_COMPANY_KPIS)
+
+
+def test_detail_card_states_definition_thresholds_and_links():
+    card = detail_card(CAT["supplier_otif"], where="PLZ", result={"value": 0.771, "status": "critical"},
+                       breakdown=None, trend=html.Div("trend"), close_href="/executive?site=2",
+                       note="Breakdown limited to lines of this site.", plant_href=None)
+    text = str(card)
+    assert card.id == "executive-detail-card" and "status-critical" in card.className
+    assert "Supplier OTIF · PLZ" in text and "77.1 %" in text and "< 90.0 %" in text and "< 80.0 %" in text
+    assert "supply chain" in text and "No per-partner breakdown" in text
+    assert _by_id(card, "executive-detail-close").href == "/executive?site=2"
+    plant = detail_card(CAT["oee"], where="PLZ", result={}, breakdown=None, trend=None, close_href="/executive",
+                        plant_href="/plant?site=2&metric=oee")
+    assert any(isinstance(c, dcc.Link) and c.href == "/plant?site=2&metric=oee" for c in _walk(plant))
+    assert "status-no_data" in plant.className
