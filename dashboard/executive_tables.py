@@ -84,6 +84,12 @@ def cell_table(rows: Sequence[tuple[int, str]], kpis: Sequence[str], current: Ma
     return dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, className="executive-cell-table")
 
 
+def _pct(share: float) -> str:
+    """A share as a percentage: one decimal below 10 % (so a small breach never reads "0 %")."""
+    pct = share * 100
+    return f"{pct:.1f}" if pct < 10 else f"{pct:,.0f}"
+
+
 def _age(weeks: int | None, history: bool = True) -> str:
     if not history:
         return "–"
@@ -112,7 +118,7 @@ def exceptions_table(rows: Sequence[Mapping], *, as_of: str, days: int, company_
             html.Td(dcc.Link(r["label"], href=href)),
             html.Td(r["entity"]),
             html.Td(fmt_value(r["value"], r["unit"]), className="text-end text-nowrap"),
-            html.Td(f"{r['distance'] * 100:,.0f} % past {past}", className="text-end text-nowrap"),
+            html.Td(f"{_pct(r['distance'])} % past {past}", className="text-end text-nowrap"),
             html.Td(_age(r["age_weeks"], history), className="text-nowrap"),
             html.Td(r["owner"].replace("_", "\u00a0")),  # "supply chain" on one line
         ]))

@@ -50,6 +50,8 @@ def test_exceptions_table_rows_and_empty_state():
     assert texts == ["PLZ", "77.0 h", "28 % past red", "3 weeks", "plant"]
     link = next(c for c in _walk(table) if isinstance(c, dcc.Link))
     assert link.href == "/plant?site=2&metric=downtime&as_of=2026-11-21&days=30"
+    small = exceptions_table([dict(rows[0], distance=0.005)], as_of="2026-11-21", days=30, company_of={2: 1})
+    assert "0.5 % past red" in [c.children for c in _walk(small) if isinstance(c, html.Td)]
     no_history = exceptions_table(rows, as_of="2026-11-21", days=30, company_of={2: 1}, history=False)
     assert "–" in [c.children for c in _walk(no_history) if isinstance(c, html.Td)]
     empty = exceptions_table([], as_of="2026-11-21", days=30, company_of={})

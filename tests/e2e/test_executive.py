@@ -67,6 +67,8 @@ def test_executive_detail_panel_and_scope(app_duo):
 
     for text in ("Supplier OTIF · Plzen", "Vendor", "Breakdown limited to lines of this site."):
         duo.wait_for_contains_text("#executive-detail-card", text, timeout=60)
+    duo.driver.execute_script("document.getElementById('executive-detail-card').scrollIntoView()")
+    screenshot(duo, "executive-detail")
     assert "/executive" in duo.driver.current_url and "days=90" in duo.driver.current_url
     duo.driver.get(f"{duo.server_url}/executive?site=999&as_of=not-a-date")
     duo.wait_for_contains_text(".msg-not-found", "Site 999", timeout=30)
