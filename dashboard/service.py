@@ -7,6 +7,9 @@ Errors are not cached: a failed query raises ``DataError`` and the next call tri
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from datetime import date, datetime, timezone
 
 from dashboard.auth.access import Access
@@ -14,6 +17,8 @@ from dashboard.extensions import cache, state
 from dashboard.kpis.catalogue import Catalogue
 from dashboard.kpis.engine import evaluate
 from dashboard.kpis.period import Period
+
+log = logging.getLogger(__name__)
 
 __all__ = ["kpi_results", "data_health", "catalogue", "scope_context", "run_query", "today"]
 
@@ -52,9 +57,30 @@ def kpi_results(access: Access, as_of: date, days: int, *, kpis=None, scope_kind
                         None if kpis is None else tuple(kpis), None if scope_kinds is None else tuple(scope_kinds), bucket)
 
 
+def _query_key(fn, access: Access, as_of: date, days: int, kwargs: dict) -> str:
+    """Stable across workers: the function's dotted name, role, scope and arguments (never an object repr)."""
+    raw = json.dumps([f"{fn.__module__}.{fn.__qualname__}", access.role, access.company_ids, access.warehouse_ids,
+                      as_of.isoformat(), int(days), sorted(kwargs.items())], default=str)
+    return "query:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def run_query(access: Access, fn, as_of: date, days: int, **kwargs):
-    """Run a data_access query function ``fn(conn, schema, ctx, **kwargs)`` in the caller's scope (uncached)."""
-    return state().replica.run(fn, scope_context(access, as_of, days), **kwargs)
+    """Run a data_access query ``fn(conn, schema, ctx, **kwargs)`` in the caller's scope, cached per role
+    and scope. A cache that is down is skipped (fail open); errors are never cached."""
+    key = _query_key(fn, access, as_of, days, kwargs)
+    try:
+        hit = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not take the page down
+        log.warning("cache read failed for %s", fn.__qualname__, exc_info=True)
+        hit = None
+    if hit is not None:
+        return hit
+    rows = state().replica.run(fn, scope_context(access, as_of, days), **kwargs)
+    try:
+        cache.set(key, rows)
+    except Exception:  # noqa: BLE001
+        log.warning("cache write failed for %s", fn.__qualname__, exc_info=True)
+    return rows
 
 
 @cache.memoize(timeout=60)
