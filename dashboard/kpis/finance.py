@@ -5,7 +5,7 @@ sums through the replica. ``KpiPoint.parts`` carries the sums (rollups pool them
 """
 from __future__ import annotations
 
-from dashboard.kpis.registry import Family, register
+from dashboard.kpis.registry import Family, check_request, register
 from dashboard.kpis.types import KpiPoint
 from data_access.queries.finance import gross_margin_sums, overdue_sums
 
@@ -13,7 +13,6 @@ __all__ = ["margin_points", "overdue_points", "compute_gross_margin", "compute_o
 
 MARGIN_SCOPES = ("company", "product", "partner")
 OVERDUE_SCOPES = ("company", "partner")
-BUCKETS = (None, "day", "week")
 
 
 def margin_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
@@ -33,22 +32,16 @@ def overdue_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
                      {"residual": float(r["residual"]), "invoices": int(r["invoices"])}) for r in rows]
 
 
-def _check(scope_kind: str, scopes, bucket) -> None:
-    if scope_kind not in scopes:
-        raise ValueError(f"scope {scope_kind!r} not one of {scopes}")
-    if bucket not in BUCKETS:
-        raise ValueError(f"bucket {bucket!r} not one of {BUCKETS}")
-
 
 def compute_gross_margin(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``gross_margin`` family."""
-    _check(scope_kind, MARGIN_SCOPES, bucket)
+    check_request(scope_kind, MARGIN_SCOPES, bucket)
     return margin_points(replica.run(gross_margin_sums, ctx, group_by=scope_kind, bucket=bucket), scope_kind)
 
 
 def compute_overdue(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``overdue_receivables`` family (as of D; no series)."""
-    _check(scope_kind, OVERDUE_SCOPES, bucket)
+    check_request(scope_kind, OVERDUE_SCOPES, bucket)
     return overdue_points(replica.run(overdue_sums, ctx, group_by=scope_kind), scope_kind)
 
 

@@ -5,7 +5,7 @@ the replica. ``KpiPoint.parts`` carries the sums so a tooltip can show numerator
 """
 from __future__ import annotations
 
-from dashboard.kpis.registry import Family, register
+from dashboard.kpis.registry import BUCKETS, Family, check_request, register
 from dashboard.kpis.types import KpiPoint
 from data_access.queries.production import oee_sums, schedule_adherence_sums
 
@@ -15,7 +15,6 @@ __all__ = ["BUCKETS", "ratio", "oee_points", "adherence_points", "compute_oee", 
 OEE_KPIS = ("oee_availability", "oee_performance", "oee_quality", "oee", "downtime_hours")
 OEE_SCOPES = ("workcenter", "warehouse", "company")
 ADHERENCE_SCOPES = ("warehouse", "company")
-BUCKETS = (None, "day", "week")
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
@@ -64,16 +63,10 @@ def adherence_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
                      r.get("bucket"), _parts(r, ("on_time", "total"))) for r in rows]
 
 
-def _check(scope_kind: str, scopes, bucket) -> None:
-    if scope_kind not in scopes:
-        raise ValueError(f"scope {scope_kind!r} not one of {scopes}")
-    if bucket not in BUCKETS:
-        raise ValueError(f"bucket {bucket!r} not one of {BUCKETS}")
-
 
 def compute_oee(replica, ctx, scope_kind: str, bucket: str | None = None, *, pins=None, **_options) -> list[KpiPoint]:
     """The ``production_oee`` family; ``pins`` is ``{workcenter_id: warehouse_id}`` from the settings."""
-    _check(scope_kind, OEE_SCOPES, bucket)
+    check_request(scope_kind, OEE_SCOPES, bucket)
     pin_pairs = tuple(sorted((int(wc), int(wh)) for wc, wh in (pins or {}).items()))
     rows = replica.run(oee_sums, ctx, group_by=scope_kind, bucket=bucket, pins=pin_pairs)
     return oee_points(rows, scope_kind)
@@ -81,7 +74,7 @@ def compute_oee(replica, ctx, scope_kind: str, bucket: str | None = None, *, pin
 
 def compute_adherence(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``schedule_adherence`` family."""
-    _check(scope_kind, ADHERENCE_SCOPES, bucket)
+    check_request(scope_kind, ADHERENCE_SCOPES, bucket)
     return adherence_points(replica.run(schedule_adherence_sums, ctx, group_by=scope_kind, bucket=bucket), scope_kind)
 
 

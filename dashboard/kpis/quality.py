@@ -1,8 +1,8 @@
 """Quality KPIs (KPIS.md "Quality"): first pass yield and NC closure days, from raw sums."""
 from __future__ import annotations
 
-from dashboard.kpis.production import BUCKETS, ratio
-from dashboard.kpis.registry import Family, register
+from dashboard.kpis.production import ratio
+from dashboard.kpis.registry import Family, check_request, register
 from dashboard.kpis.types import KpiPoint, KpiUnavailable
 from data_access.queries.quality import fpy_sums, nc_closure_sums
 
@@ -29,22 +29,16 @@ def nc_closure_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
             for r in rows]
 
 
-def _check(scope_kind: str, scopes, bucket) -> None:
-    if scope_kind not in scopes:
-        raise ValueError(f"scope {scope_kind!r} not one of {scopes}")
-    if bucket not in BUCKETS:
-        raise ValueError(f"bucket {bucket!r} not one of {BUCKETS}")
-
 
 def compute_fpy(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``first_pass_yield`` family."""
-    _check(scope_kind, FPY_SCOPES, bucket)
+    check_request(scope_kind, FPY_SCOPES, bucket)
     return fpy_points(replica.run(fpy_sums, ctx, group_by=scope_kind, bucket=bucket), scope_kind)
 
 
 def compute_nc_closure(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``nc_closure`` family; ``KpiUnavailable`` unless a quality module with alerts is installed."""
-    _check(scope_kind, NC_SCOPES, bucket)
+    check_request(scope_kind, NC_SCOPES, bucket)
     if not any(replica.info.has(m) for m in QUALITY_MODULES):
         raise KpiUnavailable("quality module not installed")
     return nc_closure_points(replica.run(nc_closure_sums, ctx, group_by=scope_kind, bucket=bucket), scope_kind)

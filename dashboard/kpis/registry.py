@@ -10,7 +10,9 @@ from typing import Callable, Protocol
 
 from dashboard.kpis.types import KpiPoint
 
-__all__ = ["Family", "FAMILIES", "register", "family_of", "ComputeFn"]
+__all__ = ["Family", "FAMILIES", "register", "family_of", "ComputeFn", "BUCKETS", "check_request"]
+
+BUCKETS = (None, "day", "week")
 
 
 class ComputeFn(Protocol):
@@ -45,3 +47,11 @@ def family_of(kpi: str) -> Family:
         if kpi in fam.kpis:
             return fam
     raise KeyError(kpi)
+
+
+def check_request(scope_kind: str, scopes, bucket) -> None:
+    """Raise ``ValueError`` unless ``scope_kind`` is one of ``scopes`` and ``bucket`` one of ``BUCKETS``."""
+    if scope_kind not in scopes:
+        raise ValueError(f"scope {scope_kind!r} not one of {scopes}")
+    if bucket not in BUCKETS:
+        raise ValueError(f"bucket {bucket!r} not one of {BUCKETS}")

@@ -7,7 +7,7 @@ carries the sums, so rollups pool them and tooltips show numerator and denominat
 """
 from __future__ import annotations
 
-from dashboard.kpis.registry import Family, register
+from dashboard.kpis.registry import Family, check_request, register
 from dashboard.kpis.types import KpiPoint, KpiUnavailable
 from data_access.queries.supply import customer_otif_sums, supplier_otif_sums
 from data_access.queries.supply_stock import inventory_turns_sums, stockout_sums
@@ -18,7 +18,6 @@ __all__ = ["ratio", "otif_points", "stockout_points", "turns_points", "compute_s
 OTIF_SCOPES = ("partner", "warehouse", "company")
 STOCKOUT_SCOPES = ("warehouse", "company")
 TURNS_SCOPES = ("company",)
-BUCKETS = (None, "day", "week")
 DAYS_PER_YEAR = 365
 
 
@@ -62,12 +61,6 @@ def turns_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
     return out
 
 
-def _check(scope_kind: str, scopes, bucket) -> None:
-    if scope_kind not in scopes:
-        raise ValueError(f"scope {scope_kind!r} not one of {scopes}")
-    if bucket not in BUCKETS:
-        raise ValueError(f"bucket {bucket!r} not one of {BUCKETS}")
-
 
 def _require(replica, module: str, why: str) -> None:
     if not replica.info.has(module):
@@ -76,7 +69,7 @@ def _require(replica, module: str, why: str) -> None:
 
 def compute_supplier_otif(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``supplier_otif`` family: supplier_otif and late_po_lines."""
-    _check(scope_kind, OTIF_SCOPES, bucket)
+    check_request(scope_kind, OTIF_SCOPES, bucket)
     _require(replica, "purchase_stock", "receipts are not linked to purchase lines")
     rows = replica.run(supplier_otif_sums, ctx, group_by=scope_kind, bucket=bucket)
     return otif_points(rows, scope_kind, "supplier_otif", "late_po_lines")
@@ -84,21 +77,21 @@ def compute_supplier_otif(replica, ctx, scope_kind: str, bucket: str | None = No
 
 def compute_customer_otif(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``customer_otif`` family: customer_otif and late_so_lines."""
-    _check(scope_kind, OTIF_SCOPES, bucket)
+    check_request(scope_kind, OTIF_SCOPES, bucket)
     rows = replica.run(customer_otif_sums, ctx, group_by=scope_kind, bucket=bucket)
     return otif_points(rows, scope_kind, "customer_otif", "late_so_lines")
 
 
 def compute_stockout(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``stockout`` family (a snapshot of now: the period and ``bucket`` do not apply)."""
-    _check(scope_kind, STOCKOUT_SCOPES, bucket)
+    check_request(scope_kind, STOCKOUT_SCOPES, bucket)
     return stockout_points(replica.run(stockout_sums, ctx, group_by=scope_kind), scope_kind)
 
 
 def compute_inventory_turns(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``inventory_turns`` family: inventory_turns and dio over the 365 days ending D (``ctx.end``;
     ``ctx.start`` does not apply). There is no daily or weekly series of these."""
-    _check(scope_kind, TURNS_SCOPES, bucket)
+    check_request(scope_kind, TURNS_SCOPES, bucket)
     if bucket is not None:
         raise KpiUnavailable("inventory turns and DIO have no daily or weekly series")
     return turns_points(replica.run(inventory_turns_sums, ctx, group_by=scope_kind), scope_kind)
