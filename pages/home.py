@@ -6,7 +6,9 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import service, ui
 from dashboard.auth import guarded, page_access
 from dashboard.auth.roles import can_open
+from dashboard.kpi_tiles import kpi_tiles, owned_kpis
 from data_access.errors import DataError
+from data_access.queries.dimensions import companies
 
 PAGE = "home"
 dash.register_page(__name__, path="/", name="Home", order=0, page_key=PAGE, nav=True, title="Odoo Operations")
@@ -33,6 +35,9 @@ def layout(**_query):
     return html.Div([
         ui.page_header(f"Welcome, {access.username}", "Pick the view you act on."),
         _page_cards(access.role),
+        html.Div([html.H4("Your KPIs, last 30 days", className="section-title"),
+                  html.Span(id="home-kpis-freshness")], className="d-flex justify-content-between align-items-baseline"),
+        dcc.Loading(html.Div(id="home-kpis"), type="dot"),
         html.H4("Data health", className="section-title mt-4"),
         dcc.Loading(html.Div(id="home-health", className="home-health"), type="dot"),
     ])
@@ -57,3 +62,18 @@ def _health(_id, *, access):
     if health["lag_seconds"] is not None:
         items.append(html.Li([html.Strong("Replica lag: "), f"{health['lag_seconds']:.0f} s"]))
     return html.Div([html.Ul(items, className="list-unstyled mb-1"), ui.freshness(health["computed_at"])])
+
+
+@callback(Output("home-kpis", "children"), Output("home-kpis-freshness", "children"), Input("home-kpis", "id"))
+@guarded(PAGE)
+def _kpis(_id, *, access):
+    """The company-level values of the KPIs the user's role owns, for the last 30 days."""
+    catalogue = service.catalogue()
+    kpis = owned_kpis(access.role, catalogue)
+    today = service.today()
+    try:
+        names = {cid: c["name"] for cid, c in service.run_query(access, companies, today, 30).items()}
+        data = service.kpi_results(access, today, 30, kpis=kpis, scope_kinds=("company",))
+    except DataError as error:
+        return ui.error_alert(error.user_message), None
+    return kpi_tiles(kpis, data["results"], names, catalogue, id_prefix="home-kpi"), ui.freshness(data["computed_at"])

@@ -7,19 +7,26 @@ NAV = {
     "exec": {"Executive", "Plant"},
     "plant": {"Plant"},
     "admin": {"Executive", "Plant", "Data health"},
+    "supply": {"Home"},
+    "quality": {"Home"},
+    "finance": {"Home"},
 }
+# A KPI tile each user must find on the home page (company 1), from the KPIs their role owns.
+TILE = {"exec": "oee", "plant": "oee", "admin": "gross_margin_pct", "supply": "supplier_otif",
+        "quality": "first_pass_yield", "finance": "overdue_receivables"}
 
 
 @pytest.mark.parametrize("username", sorted(NAV))
 def test_each_demo_user_sees_only_their_pages(app_duo, username):
     login(app_duo, username)
-    app_duo.wait_for_element(".home-card", timeout=15)
+    app_duo.wait_for_element("#home-kpis", timeout=15)
     links = {a.text for a in app_duo.find_elements(".shell-navbar .nav-link")}
     assert NAV[username] <= links
     if username != "admin":
         assert "Data health" not in links
-    if username == "plant":
+    if username in ("plant", "supply", "quality", "finance"):
         assert "Executive" not in links
+    app_duo.wait_for_element(f"#home-kpi-{TILE[username]}-1", timeout=30)
     app_duo.wait_for_element("#home-health li", timeout=20)
     assert app_duo.get_logs() == []
 
