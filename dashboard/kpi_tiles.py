@@ -45,8 +45,8 @@ def kpi_tiles(kpis: Sequence[str], results: Sequence[Mapping], company_names: Ma
     by_key = {(r["kpi"], r["scope_id"]): r for r in results if r["scope_kind"] == "company"}
     cols = []
     for kpi in kpis:
-        d = catalogue[kpi]
         for company_id, company in company_names.items():
+            d = catalogue.for_scope(kpi, "company", company_id)  # the thresholds the status was judged by
             r = by_key.get((kpi, company_id))
             status = r["status"] if r else "no_data"
             sub = r.get("reason") if r and r.get("reason") else _threshold_text(d)

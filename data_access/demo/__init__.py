@@ -47,7 +47,7 @@ def build_demo(url: str, *, scale: int = 1, seed: int = 42, version: str = "17.0
         schema.metadata.create_all(engine)
         rng = random.Random(seed)
         sc = build_scenario(scale, rng)
-        with RowWriter(engine, schema) as w:
+        with RowWriter(engine, schema, clock=at(today, 14)) as w:
             created = at(today - timedelta(days=HISTORY_DAYS + 30), 8)
             write_master(w, sc, version, created)       # fills the scenario's location ids first
             ids = Ids()

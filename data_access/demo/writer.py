@@ -20,6 +20,9 @@ from data_access.schema import OdooSchema, _raw
 __all__ = ["RowWriter"]
 
 
+_MAGIC_DATES = ("create_date", "write_date")
+
+
 class RowWriter:
     """Buffer rows (dicts of column -> value) per table and write them in chunks of ``chunk`` rows.
 
@@ -27,8 +30,10 @@ class RowWriter:
     dropped, so generators can set both spellings; a key that is no Odoo column at all raises.
     """
 
-    def __init__(self, engine: Engine, schema: OdooSchema, chunk: int = 5000):
+    def __init__(self, engine: Engine, schema: OdooSchema, chunk: int = 5000, clock: datetime | None = None):
         self.engine = engine
+        # Records planned for later were still created and last written before the story's "now".
+        self.clock = clock
         self.schema = schema
         self.chunk = chunk
         self.dialect = engine.dialect.name
@@ -83,6 +88,8 @@ class RowWriter:
                     raise KeyError(f"{table} has no Odoo column {key!r}")
                 continue  # a column of the other Odoo series
             if value is not None:
+                if self.clock is not None and key in _MAGIC_DATES and value > self.clock:
+                    value = self.clock
                 conv = converters[i]
                 out[i] = conv(value) if conv else value
         buf = self._buffers[table]
