@@ -87,7 +87,8 @@ def in_line_unit(qty, move_uom, line_uom, mu, lu) -> ColumnElement:
 
 def _moves_per_line(schema, lines, link_col: str, signed_on_time, signed_by_end, ctx: QueryContext):
     """One grouped subquery: per line of the CTE ``lines``, the on-time and by-the-end-of-D net
-    quantities of its done moves (``stock_move.<link_col>`` = line) dated before the end of D."""
+    quantities of its done moves (``stock_move.<link_col>`` = line); the two case expressions
+    decide which moves (and dates) count for each."""
     m = schema.stock_move
     src = schema.stock_location.alias("src")
     dst = schema.stock_location.alias("dst")
@@ -103,7 +104,7 @@ def _moves_per_line(schema, lines, link_col: str, signed_on_time, signed_by_end,
                      .join(dst, dst.c.id == m.c.location_dest_id)
                      .outerjoin(mu, mu.c.id == m.c.product_uom)
                      .outerjoin(lu, lu.c.id == lines.c.line_uom))
-        .where(m.c.state == "done", m.c.date < ctx.end)
+        .where(m.c.state == "done")
         .group_by(lines.c.line_id)
         .subquery(f"mv_{link_col}")
     )
@@ -123,8 +124,9 @@ def purchase_line_facts(schema, ctx: QueryContext, dialect: str) -> Subquery:
     ``purchase_stock`` only links the first move of a reception chain to the line (push rules
     clear ``purchase_line_id``), so these are the vendor -> stock/input (or dropship) moves, as in
     Odoo's own ``qty_received``. Returns are the done moves to a ``supplier`` location. KPIS.md
-    gives returns no date; we count those done by the end of D so a past period never sees the
-    future.
+    bounds the receipts of OTIF by the end of the planned day and gives the returns no date: a
+    later return still takes the line out of "in full" (as Odoo's ``qty_received`` nets every
+    return). "Received by the end of D" (late lines) nets only returns done by then.
     """
     pol, po, spt = schema.purchase_order_line, schema.purchase_order, schema.stock_picking_type
     lines = (
@@ -145,7 +147,7 @@ def purchase_line_facts(schema, ctx: QueryContext, dialect: str) -> Subquery:
         return case((dst.c.usage == "supplier", -qty), (m.c.date < lines.c.day_end, qty), else_=0)
 
     def by_end(qty, m, src, dst):
-        return case((dst.c.usage == "supplier", -qty), else_=qty)
+        return case((m.c.date >= ctx.end, 0), (dst.c.usage == "supplier", -qty), else_=qty)
 
     mv = _moves_per_line(schema, lines, "purchase_line_id", on_time, by_end, ctx)
     return (
@@ -165,8 +167,8 @@ def sale_line_facts(schema, ctx: QueryContext, dialect: str) -> Subquery:
     ``date_order + customer_lead`` days. Columns: ``line_id, order_id, partner_id`` (commercial
     partner of the order's customer), ``warehouse_id, company_id, product_id, product_uom_qty,
     promise, promise_day`` (local ISO day), ``on_time_qty`` (deliveries to a ``customer`` location
-    before the end of the promise day minus customer returns by the end of D), ``delivered_qty``
-    (both by the end of D). Moves between non-customer locations (pick, pack) carry the sale
+    before the end of the promise day minus customer returns: KPIS.md gives returns no date),
+    ``delivered_qty`` (deliveries minus returns, both by the end of D). Moves between non-customer locations (pick, pack) carry the sale
     line too in Odoo and are ignored.
     """
     sol, so, rp = schema.sale_order_line, schema.sale_order, schema.res_partner
@@ -194,7 +196,8 @@ def sale_line_facts(schema, ctx: QueryContext, dialect: str) -> Subquery:
                     (and_(dst.c.usage == "customer", m.c.date < lines.c.day_end), qty), else_=0)
 
     def by_end(qty, m, src, dst):
-        return case((src.c.usage == "customer", -qty), (dst.c.usage == "customer", qty), else_=0)
+        return case((m.c.date >= ctx.end, 0), (src.c.usage == "customer", -qty), (dst.c.usage == "customer", qty),
+                    else_=0)
 
     mv = _moves_per_line(schema, lines, "sale_line_id", on_time, by_end, ctx)
     return (

@@ -82,10 +82,11 @@ def test_supplier_otif_planned_day_in_display_zone(odoo_db):
 def test_supplier_otif_late_lines_as_of_d(odoo_db):
     purchases(odoo_db)
     # D = 16 June: P = 1-16 June. Lines in P: 101 102 103 104 107 111 (vendor 10); 112, 109 later.
-    # The return of 2 on line 104 (20 June) is after D: as of D, 104 was received in full on time.
-    # OTIF: 101 104 107. Late (planned before 16 June): 103 (6/10), 108 (0/4); 111 is planned on D.
+    # The return of 2 on line 104 (20 June) is after D. KPIS.md gives returns no date, so it still takes
+    # 104 out of "in full" for OTIF; but as of D, 104 was received in full, so it is not late.
+    # OTIF: 101 107. Late (planned before 16 June): 103 (6/10), 108 (0/4); 111 is planned on D.
     ctx = QueryContext(dt("2026-06-01"), dt("2026-06-17"), company_ids=(1,))
-    assert _by(odoo_db.replica.run(supply.supplier_otif_sums, ctx, group_by="partner"), "scope_id") == {10: (6, 3, 2)}
+    assert _by(odoo_db.replica.run(supply.supplier_otif_sums, ctx, group_by="partner"), "scope_id") == {10: (6, 2, 2)}
 
 
 def test_supplier_otif_empty_scope_gives_no_rows(odoo_db):
@@ -143,3 +144,19 @@ def test_customer_promise_day_in_display_zone(odoo_db):
     rows = odoo_db.replica.run(supply.customer_otif_sums, ctx, group_by="partner", bucket="day")
     assert _by(rows, "scope_id", "bucket")[(22, "2026-06-11")] == (2, 1, 0)
     assert (22, "2026-06-10") not in _by(rows, "scope_id", "bucket")
+
+
+def test_customer_return_after_d_spoils_otif_but_not_lateness(odoo_db):
+    from data_access.queries import supply_drill
+
+    sales(odoo_db)
+    # Line 201 (10 units, promised 8 June = 5 June + 3 days lead) was delivered in full on 8 June and
+    # 3 came back on 20 June. KPIS.md nets every done customer return for OTIF: as of 8 June, 201 (the
+    # only line promised that day) is not OTIF.
+    ctx = QueryContext(dt("2026-06-08"), dt("2026-06-09"), company_ids=(1,))
+    lines, otif, _late = _by(odoo_db.replica.run(supply.customer_otif_sums, ctx, group_by="company"), "scope_id")[1]
+    assert (lines, otif) == (1, 0)
+    # "Delivered by the end of D" nets only returns done by then: not late as of 16 June, late as of 30 June.
+    late_16 = {r["line_id"] for r in odoo_db.replica.run(supply_drill.late_so_lines, QueryContext(dt("2026-06-01"), dt("2026-06-17")))}
+    late_30 = {r["line_id"] for r in odoo_db.replica.run(supply_drill.late_so_lines, QueryContext(dt("2026-06-01"), dt("2026-07-01")))}
+    assert 201 not in late_16 and 201 in late_30
