@@ -1,6 +1,6 @@
 """``python -m dashboard demo-db``: build (or rebuild) the seeded demo replica in a database.
 
-    python -m dashboard demo-db --url URL [--scale N] [--seed S] [--odoo-version 17.0|18.0]
+    python -m dashboard demo-db --url URL [--scale N] [--seed S] [--odoo-version 17.0|18.0] [--edition E]
                                 [--today YYYY-MM-DD]
 
 ``--url`` is a SQLAlchemy URL (``sqlite:///demo.sqlite``, ``postgresql+psycopg://...``) or a plain
@@ -53,6 +53,8 @@ def add_parser(sub) -> None:
     p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     p.add_argument("--odoo-version", choices=_VERSIONS, default="17.0", help="Odoo series (default 17.0)")
     p.add_argument("--today", type=_day, default=None, help="last day of the history (default: today, UTC)")
+    p.add_argument("--edition", choices=("enterprise", "community"), default="enterprise",
+                   help="enterprise adds Odoo's quality app (quality alerts); community has none (default enterprise)")
     p.set_defaults(func=run)
 
 
@@ -62,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
 
     url = normalise_url(args.url)
     try:
-        stats = build_demo(url, scale=args.scale, seed=args.seed, version=args.odoo_version, today=args.today)
+        stats = build_demo(url, scale=args.scale, seed=args.seed, version=args.odoo_version, today=args.today,
+                           edition=args.edition)
     except Exception as error:  # noqa: BLE001 - any failure to reach or write the database is reported alike
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(f"demo-db: cannot build the demo at {_safe(url)}: {message}", file=sys.stderr)

@@ -17,14 +17,18 @@ from sqlalchemy.engine import make_url
 
 from data_access.demo.accounting import Accounting
 from data_access.demo.common import HISTORY_DAYS, Ctx, at
-from data_access.demo.masterdata import write_master
+from data_access.demo.masterdata import MODULES, write_master
 from data_access.demo.production import produce_day
 from data_access.demo.purchasing import Purchasing
+from data_access.demo.quality import QUALITY_MODULES, write_quality
 from data_access.demo.sales import Sales
 from data_access.demo.scenario import STORY, build_scenario
 from data_access.demo.stock import Ids, Ledger, magic
 from data_access.demo.writer import RowWriter
 from data_access.schema import SUPPORTED_VERSIONS, odoo_schema
+
+# "enterprise" adds Odoo Enterprise's quality app (quality alerts: NC closure time); "community" has none.
+EDITIONS = ("enterprise", "community")
 
 __all__ = ["build_demo", "STORY"]
 
@@ -32,11 +36,13 @@ PLANNING_DAYS = 7  # MOs are planned this many days beyond today
 
 
 def build_demo(url: str, *, scale: int = 1, seed: int = 42, version: str = "17.0",
-               today: date | None = None) -> dict:
+               today: date | None = None, edition: str = "enterprise") -> dict:
     """Create every table of ``odoo_schema(version)`` at ``url`` (dropping existing Odoo tables) and
     fill them with the demo story. Returns ``{"seconds": float, "rows": {table: count}, "bytes": int}``."""
     if scale < 1:
         raise ValueError("scale must be at least 1")
+    if edition not in EDITIONS:
+        raise ValueError(f"edition must be one of {EDITIONS}")
     started = time.monotonic()
     today = today or datetime.now(timezone.utc).date()
     schema = odoo_schema(version)
@@ -49,7 +55,9 @@ def build_demo(url: str, *, scale: int = 1, seed: int = 42, version: str = "17.0
         sc = build_scenario(scale, rng)
         with RowWriter(engine, schema, clock=at(today, 14)) as w:
             created = at(today - timedelta(days=HISTORY_DAYS + 30), 8)
-            write_master(w, sc, version, created)       # fills the scenario's location ids first
+            enterprise = edition == "enterprise"
+            modules = {**MODULES, **QUALITY_MODULES} if enterprise else MODULES
+            write_master(w, sc, version, created, modules)  # fills the scenario's location ids first
             ids = Ids()
             ctx = Ctx(w, sc, rng, ids, Ledger(w, sc, ids, rng), version, today, scale)
             accounting = Accounting(ctx)
@@ -64,6 +72,8 @@ def build_demo(url: str, *, scale: int = 1, seed: int = 42, version: str = "17.0
                     sales.day(day)
                 day += timedelta(days=1)
             _orderpoints_and_stockouts(ctx, purchasing)
+            if enterprise:
+                write_quality(ctx)
             ctx.ledger.write_quants(ctx.now)
         _analyze(engine)
         size = _size(engine, url)

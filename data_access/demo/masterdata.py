@@ -38,7 +38,7 @@ def _magic(created: datetime) -> dict:
     return {"create_uid": ADMIN, "write_uid": ADMIN, "create_date": created, "write_date": created}
 
 
-def write_master(w: RowWriter, sc: Scenario, version: str, created: datetime) -> None:
+def write_master(w: RowWriter, sc: Scenario, version: str, created: datetime, modules: dict | None = None) -> None:
     """Write every master-data row and record the generated ids in ``sc``."""
     m = _magic(created)
     for i, (code, name, sym, pos) in enumerate([("EUR", "Euro", "€", "after"), ("USD", "US Dollar", "$", "before"),
@@ -77,7 +77,7 @@ def write_master(w: RowWriter, sc: Scenario, version: str, created: datetime) ->
     _locations(w, m, sc, version)
     _workcenters(w, m, sc)
     _products(w, m, sc, version)
-    for i, (name, ver) in enumerate(sorted(MODULES.items()), start=1):
+    for i, (name, ver) in enumerate(sorted((modules or MODULES).items()), start=1):
         w.add("ir_module_module", {"id": i, "name": name, "state": "installed", "latest_version": f"{version}.{ver}",
                                    "shortdesc": tr(name.replace("_", " ").title()), "author": "Odoo S.A.",
                                    "license": "LGPL-3", "application": name in ("stock", "mrp", "purchase", "sale",

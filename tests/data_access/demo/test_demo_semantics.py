@@ -69,7 +69,7 @@ def test_odoo_default_losses_and_time_logs(demo):
         assert bad == 0
 
 
-def test_installed_apps_of_the_community_edition(demo):
+def test_installed_apps_of_the_enterprise_edition(demo):
     m = demo.schema.ir_module_module
     with demo.engine.connect() as conn:
         rows = {r.name: r for r in conn.execute(select(m.c.name, m.c.state, m.c.latest_version))}
@@ -77,7 +77,8 @@ def test_installed_apps_of_the_community_edition(demo):
                 "sale_stock", "account", "maintenance"):
         assert rows[app].state == "installed" and rows[app].latest_version.startswith("17.0."), app
     assert rows["base"].latest_version == "17.0.1.3"
-    assert "quality" not in rows and "web_enterprise" not in rows
+    for app in ("quality", "quality_control", "web_enterprise"):  # the default demo runs Enterprise quality
+        assert rows[app].state == "installed", app
 
 
 def test_storable_products_17(demo_sqlite):

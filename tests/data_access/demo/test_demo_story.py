@@ -189,3 +189,19 @@ def test_breakdowns_raise_corrective_maintenance_requests(demo):
     preventive = {e: n for e, t, n in rows if t == "preventive"}
     assert max(corrective, key=corrective.get) == BREAKDOWN_WC
     assert len(preventive) == 13 and all(11 <= n <= 15 for n in preventive.values())
+
+
+def test_excursion_raises_a_quality_alert_on_the_vendor_lot_that_stays_open_for_weeks(demo):
+    s = demo.schema
+    qa, lot = s.quality_alert, s.stock_lot
+    with demo.engine.connect() as conn:
+        alerts = list(conn.execute(select(qa.c.create_date, qa.c.date_close, qa.c.partner_id, qa.c.lot_id, qa.c.priority,
+                                          qa.c.company_id, qa.c.stage_id)))
+        lots = dict(conn.execute(select(lot.c.id, lot.c.name)).all())
+    routine = [a for a in alerts if a.priority != "3"]
+    (excursion,) = [a for a in alerts if a.priority == "3"]
+    assert excursion.partner_id == STORY["excursion_vendor_id"] and lots[excursion.lot_id].startswith("FB")
+    assert (excursion.date_close - excursion.create_date).days >= 14
+    closed = [(a.date_close - a.create_date).total_seconds() / 86400 for a in routine if a.date_close]
+    assert len(routine) > 100 and 2 < sum(closed) / len(closed) < 6  # routine NCs close in a few days
+    assert all(a.stage_id == 4 for a in alerts if a.date_close) and all(a.company_id == 1 for a in alerts)
