@@ -25,15 +25,23 @@ def _cache_config(settings: Settings) -> dict:
 
 
 def _demo_secret(settings: Settings) -> str:
-    """Demo mode only: a random key made once and kept in the instance folder (0600), shared by workers."""
+    """Demo mode only: a random key made once and kept in the instance folder (0600), shared by every
+    worker. Written under a temporary name and linked into place, so workers starting together agree."""
     import os
     import secrets
 
     path = settings.instance_path / "demo-secret-key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        tmp = path.with_name(f".demo-secret-key.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)  # fails if another worker was first: then its key wins
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
     return path.read_text().strip()
 
 

@@ -10,12 +10,14 @@ import json
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, func, insert, select, update
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -153,8 +155,16 @@ class AppStore:
         return create_engine(parsed, pool_pre_ping=True, pool_size=2, max_overflow=3, pool_recycle=1800)
 
     def create_schema(self) -> "AppStore":
-        """Create the tables when missing (idempotent); return self."""
-        metadata.create_all(self.engine, checkfirst=True)
+        """Create the tables when missing (idempotent, and safe when several workers start at once:
+        a worker that loses the race to create a table finds it there on the next check); return self."""
+        for attempt in range(5):
+            try:
+                metadata.create_all(self.engine, checkfirst=True)
+                return self
+            except (sa_exc.OperationalError, sa_exc.ProgrammingError, sa_exc.IntegrityError) as error:
+                if "already exists" not in str(error).lower() and "duplicate" not in str(error).lower() or attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         return self
 
     def dispose(self) -> None:
