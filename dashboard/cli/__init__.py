@@ -1,7 +1,7 @@
 """``python -m dashboard <command>``: every command is a module here with ``add_parser(subparsers)``.
 
 ``add_parser`` registers its sub-parser and sets ``func`` (args -> exit status). Bad arguments exit
-with status 2 and a one-line message (argparse's own behaviour).
+with status 2 and a one-line message.
 """
 from __future__ import annotations
 
@@ -14,9 +14,16 @@ __all__ = ["main", "COMMANDS"]
 COMMANDS = ("run", "demo_db", "kpis", "users")
 
 
+class OneLineErrors(argparse.ArgumentParser):
+    """Bad arguments give exactly one line on stderr (``<prog>: error: ...``) and exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard", description="Odoo operations dashboards")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = OneLineErrors(prog="python -m dashboard", description="Odoo operations dashboards")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OneLineErrors)
     for name in COMMANDS:
         try:
             module = importlib.import_module(f"dashboard.cli.{name}")

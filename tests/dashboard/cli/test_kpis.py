@@ -40,7 +40,8 @@ def test_bad_arguments_exit_2(args, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["kpis", "--db-url", "sqlite:///x.sqlite", *args])
     assert exit_info.value.code == 2
-    assert capsys.readouterr().err.strip().splitlines()[-1].startswith("python -m dashboard kpis: error:")
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("python -m dashboard kpis: error:")
 
 
 @pytest.mark.parametrize("url", ["postgresql://postgres@127.0.0.1:1/none", "sqlite:////nonexistent/odoo.sqlite", "mysql://x@y/z"])
