@@ -38,6 +38,8 @@ def test_wrong_password_then_login_and_logout(app_duo):
     app_duo.find_element("button[type=submit]").click()
     app_duo.wait_for_text_to_equal(".alert-danger", "Wrong username or password.")
     login(app_duo, "plant")
+    app_duo.wait_for_element("#home-kpi-oee-1", timeout=30)
+    app_duo.wait_for_element("#home-health li", timeout=30)
     screenshot(app_duo, "home-plant")
     app_duo.find_element("#shell-logout").click()
     app_duo.wait_for_element("#username", timeout=10)
