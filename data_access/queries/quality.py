@@ -24,8 +24,17 @@ def _done_mos_in_period(schema, ctx: QueryContext):
             sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids), sqlfuncs.in_ids(pt.c.warehouse_id, ctx.warehouse_ids))
 
 
-def finished_qty_select(schema):
-    """SELECT ``production_id, qty``: done quantity of each MO's finished moves.
+def _mo_done_in(mo, ctx: QueryContext | None) -> list:
+    """Restrict the per-MO subqueries to MOs done in P, so the database never sums the whole history."""
+    if ctx is None:
+        return []
+    return [mo.c.state == "done", sqlfuncs.in_period(mo.c.date_finished, ctx.start, ctx.end),
+            sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids)]
+
+
+def finished_qty_select(schema, ctx: QueryContext | None = None):
+    """SELECT ``production_id, qty``: done quantity of each MO's finished moves (MOs done in P when
+    ``ctx`` is given).
 
     Finished move = ``stock_move.production_id`` = MO, product = the MO's product, ``scrapped``
     false (NULL counts as false), ``state = 'done'``; done quantity is ``stock_move.quantity``.
@@ -33,16 +42,17 @@ def finished_qty_select(schema):
     mv, mo = schema.stock_move, schema.mrp_production.alias("fin_mo")
     return (select(mv.c.production_id.label("production_id"), func.sum(mv.c.quantity).label("qty"))
             .select_from(mv.join(mo, and_(mo.c.id == mv.c.production_id, mo.c.product_id == mv.c.product_id)))
-            .where(mv.c.state == "done", not_(func.coalesce(mv.c.scrapped, false())))
+            .where(mv.c.state == "done", not_(func.coalesce(mv.c.scrapped, false())), *_mo_done_in(mo, ctx))
             .group_by(mv.c.production_id))
 
 
-def mo_scrap_select(schema):
-    """SELECT ``production_id, qty``: done scraps of each MO's own product (``stock_scrap.scrap_qty``)."""
+def mo_scrap_select(schema, ctx: QueryContext | None = None):
+    """SELECT ``production_id, qty``: done scraps of each MO's own product (``stock_scrap.scrap_qty``),
+    for MOs done in P when ``ctx`` is given."""
     sc, mo = schema.stock_scrap, schema.mrp_production.alias("scr_mo")
     return (select(sc.c.production_id.label("production_id"), func.sum(sc.c.scrap_qty).label("qty"))
             .select_from(sc.join(mo, and_(mo.c.id == sc.c.production_id, mo.c.product_id == sc.c.product_id)))
-            .where(sc.c.state == "done")
+            .where(sc.c.state == "done", *_mo_done_in(mo, ctx))
             .group_by(sc.c.production_id))
 
 
@@ -56,8 +66,8 @@ def fpy_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket: str | No
     check_choice(group_by, FPY_SCOPES, "scope")
     check_choice(bucket, (None, *BUCKETS), "bucket")
     mo, pt = schema.mrp_production, schema.stock_picking_type
-    produced = finished_qty_select(schema).subquery("fin")
-    scrapped = mo_scrap_select(schema).subquery("scr")
+    produced = finished_qty_select(schema, ctx).subquery("fin")
+    scrapped = mo_scrap_select(schema, ctx).subquery("scr")
     scope = {"warehouse": pt.c.warehouse_id, "company": mo.c.company_id}[group_by]
     src = (mo.outerjoin(pt, pt.c.id == mo.c.picking_type_id)
            .outerjoin(produced, produced.c.production_id == mo.c.id)

@@ -136,8 +136,8 @@ def fpy_mos(conn, schema, ctx: QueryContext, *, warehouse_id=None, limit: int = 
     if warehouse_id is not None and wh is None:
         return []
     mo, ptype = schema.mrp_production, schema.stock_picking_type
-    produced = finished_qty_select(schema).subquery("fin")
-    scrapped = mo_scrap_select(schema).subquery("scr")
+    produced = finished_qty_select(schema, ctx).subquery("fin")
+    scrapped = mo_scrap_select(schema, ctx).subquery("scr")
     pp, ptarget, pname = product_name(schema, ctx.lang, conn.dialect.name)
     qty_scrapped = as_float(func.coalesce(scrapped.c.qty, 0))
     q = (
