@@ -14,17 +14,21 @@ __all__ = ["ensure_database", "has_odoo_tables", "analyze", "database_size", "re
 
 
 def ensure_database(admin_url: str, name: str, *, recreate: bool = False) -> str:
-    """Create PostgreSQL database ``name`` (dropped first when ``recreate``) if missing; return its URL."""
+    """Create PostgreSQL database ``name`` (dropped first when ``recreate``) if missing; return its URL.
+
+    A database name cannot be a bound parameter: psycopg's ``sql.Identifier`` quotes it."""
+    from psycopg import sql
+
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    quoted = admin.dialect.identifier_preparer.quote(name)
     try:
         with admin.connect() as conn:
             exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+            cursor = conn.connection.driver_connection.cursor()
             if exists and recreate:
-                conn.execute(text(f"DROP DATABASE {quoted} WITH (FORCE)"))
+                cursor.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
                 exists = False
             if not exists:
-                conn.execute(text(f"CREATE DATABASE {quoted}"))
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     finally:
         admin.dispose()
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
