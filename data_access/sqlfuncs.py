@@ -5,7 +5,7 @@ Values always travel as bound parameters.
 """
 from __future__ import annotations
 
-from sqlalchemy import DateTime, Float, String, and_, cast, false, func, literal, literal_column, true
+from sqlalchemy import DateTime, Float, String, and_, cast, false, func, literal, literal_column, null, true
 from sqlalchemy.sql import ColumnElement
 
 from data_access.context import LANG_RE
@@ -19,6 +19,9 @@ __all__ = [
     "days_between",
     "in_ids",
     "in_period",
+    "BUCKETS",
+    "check_choice",
+    "bucket_expr",
 ]
 
 _MINUTE = literal_column("interval '1 minute'")
@@ -88,3 +91,21 @@ def in_ids(col, ids: tuple[int, ...] | None) -> ColumnElement:
 def in_period(col, start, end) -> ColumnElement:
     """Half-open ``start <= col < end``."""
     return and_(col >= start, col < end)
+
+
+# bucket name -> helper that cuts a naive-UTC datetime into local days / ISO weeks
+BUCKETS = {"day": local_day, "week": local_week}
+
+
+def check_choice(value, allowed, what: str) -> None:
+    """Raise ``ValueError`` unless ``value`` is one of ``allowed`` (the allow-list of a query)."""
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; expected one of {tuple(allowed)}")
+
+
+def bucket_expr(col, bucket: str | None, ctx, dialect: str) -> ColumnElement:
+    """The local day / ISO week (ISO text) of ``col`` for ``bucket`` in ``ctx``'s zone, NULL without one."""
+    if bucket is None:
+        return null()
+    check_choice(bucket, BUCKETS, "bucket")
+    return BUCKETS[bucket](col, ctx.day_offset_minutes, dialect)

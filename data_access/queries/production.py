@@ -10,11 +10,12 @@ unless pinned by the settings (``pins``: ``(workcenter_id, warehouse_id)`` pairs
 """
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, null, select, union_all
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, union_all
 from sqlalchemy.sql import ColumnElement, Select
 
 from data_access import sqlfuncs
 from data_access.context import QueryContext
+from data_access.sqlfuncs import BUCKETS, bucket_expr, check_choice  # noqa: F401 (re-exported)
 
 __all__ = [
     "BUCKETS",
@@ -33,26 +34,12 @@ __all__ = [
 
 Pins = tuple[tuple[int, int], ...]
 
-# bucket name -> helper that cuts a naive-UTC datetime into local days / ISO weeks
-BUCKETS = {"day": sqlfuncs.local_day, "week": sqlfuncs.local_week}
 OEE_SCOPES = ("workcenter", "warehouse", "company")
 ADHERENCE_SCOPES = ("warehouse", "company")
 OEE_KEYS = ("productive_min", "total_min", "availability_loss_min", "expected_min", "real_min",
             "qty_produced", "qty_scrapped")
 
 
-def check_choice(value: str | None, allowed, what: str) -> None:
-    """Raise ``ValueError`` unless ``value`` is one of ``allowed`` (the allow-list of a query)."""
-    if value not in allowed:
-        raise ValueError(f"unknown {what} {value!r}; expected one of {tuple(allowed)}")
-
-
-def bucket_expr(col, bucket: str | None, ctx: QueryContext, dialect: str) -> ColumnElement:
-    """The local day / ISO week (text) of ``col`` for ``bucket``, or a NULL when ``bucket`` is None."""
-    if bucket is None:
-        return null()
-    check_choice(bucket, BUCKETS, "bucket")
-    return BUCKETS[bucket](col, ctx.day_offset_minutes, dialect)
 
 
 def not_cancelled(state_col) -> ColumnElement:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, literal, null, or_, select, true
+from sqlalchemy import and_, case, func, literal, or_, select, true
 from sqlalchemy.sql import ColumnElement, Subquery
 
 from data_access import sqlfuncs
 from data_access.context import QueryContext
+from data_access.sqlfuncs import BUCKETS, bucket_expr, check_choice  # noqa: F401 (re-exported)
 
 __all__ = [
     "BUCKETS",
@@ -39,7 +40,6 @@ __all__ = [
     "customer_otif_sums",
 ]
 
-BUCKETS = {"day": sqlfuncs.local_day, "week": sqlfuncs.local_week}
 # Float noise from unit conversions must not turn a full receipt into a short one (far below any
 # Odoo unit rounding, whose finest default is 0.00001).
 QTY_EPSILON = 1e-6
@@ -47,11 +47,6 @@ PURCHASE_SCOPES = ("partner", "warehouse", "company")
 SALE_SCOPES = ("partner", "warehouse", "company")
 PURCHASE_ORDER_STATES = ("purchase", "done")
 
-
-def check_choice(value, allowed, what: str) -> None:
-    """Raise ``ValueError`` unless ``value`` is in the allow-list ``allowed``."""
-    if value not in allowed:
-        raise ValueError(f"unknown {what} {value!r}; expected one of {tuple(allowed)}")
 
 
 def as_of_day(ctx: QueryContext) -> date:
@@ -68,13 +63,6 @@ def as_of_day_start(ctx: QueryContext) -> datetime:
     """Naive UTC of 00:00 of D ("before D" means before this instant)."""
     return ctx.end - timedelta(days=1)
 
-
-def bucket_expr(col, bucket: str | None, ctx: QueryContext, dialect: str) -> ColumnElement:
-    """The local day / ISO week (ISO text) of ``col``, or NULL without a bucket."""
-    if bucket is None:
-        return null()
-    check_choice(bucket, BUCKETS, "bucket")
-    return BUCKETS[bucket](col, ctx.day_offset_minutes, dialect)
 
 
 def in_line_unit(qty, move_uom, line_uom, mu, lu) -> ColumnElement:
