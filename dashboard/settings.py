@@ -41,6 +41,7 @@ class Settings:
     instance_dir: str = _setting("instance", "Folder for the app's local files: the demo replica and the default app store.")
     secret_key: str = _setting("", "Flask secret key, 32+ random characters, the same in every worker. Required outside demo mode.")
     statement_timeout_ms: int = _setting(15000, "Time limit of every replica query, in milliseconds.")
+    pool_size: int = _setting(5, "Replica connections kept open per worker process (PostgreSQL; up to 5 more on bursts).")
     timezone: str = _setting("UTC", "Display time zone: where days begin for periods and daily buckets (IANA name).")
     lang: str = _setting("en_US", "Language for Odoo's translated names, with en_US as fallback.")
     odoo_base_url: str = _setting("", "Base URL of the Odoo web client, for 'open in Odoo' links (e.g. https://erp.example.com). Empty: no links.")
@@ -108,6 +109,8 @@ class Settings:
             raise SettingsError(f"cache_type must be null, simple or redis, not {self.cache_type!r}")
         if self.statement_timeout_ms < 100:
             raise SettingsError("statement_timeout_ms must be at least 100")
+        if self.pool_size < 1:
+            raise SettingsError("pool_size must be at least 1")
         if self.demo_scale < 1:
             raise SettingsError("demo_scale must be at least 1")
         try:

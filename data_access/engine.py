@@ -54,8 +54,12 @@ def _install_sqlite_time_limit(engine: Engine, timeout_s: float) -> None:
         conn.info["deadline"] = math.inf
 
 
-def make_readonly_engine(url: str, statement_timeout_ms: int) -> Engine:
-    """Create an engine whose sessions cannot write and whose statements stop after the limit."""
+def make_readonly_engine(url: str, statement_timeout_ms: int, pool_size: int = 5) -> Engine:
+    """Create an engine whose sessions cannot write and whose statements stop after the limit.
+
+    ``pool_size`` connections stay open per process on PostgreSQL (plus 5 on bursts); SQLite files
+    use SQLAlchemy's default pool.
+    """
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -73,7 +77,7 @@ def make_readonly_engine(url: str, statement_timeout_ms: int) -> Engine:
         return create_engine(
             parsed,
             pool_pre_ping=True,
-            pool_size=int(os.environ.get("ODOO_DASH_POOL_SIZE", "5")),
+            pool_size=pool_size,
             max_overflow=5,
             pool_timeout=10,
             pool_recycle=1800,
@@ -85,9 +89,12 @@ def make_readonly_engine(url: str, statement_timeout_ms: int) -> Engine:
 class Replica:
     """A read-only Odoo database: lazy engine, Odoo version, installed modules, schema."""
 
-    def __init__(self, url: str, statement_timeout_ms: int = 15000):
+    def __init__(self, url: str, statement_timeout_ms: int = 15000, pool_size: int = 5):
+        if pool_size < 1:
+            raise DataError(f"pool_size must be at least 1, not {pool_size}")
         self.url = url
         self.statement_timeout_ms = statement_timeout_ms
+        self.pool_size = pool_size
         self._engine: Engine | None = None
         self._pid: int | None = None
         self._info: OdooInfo | None = None
@@ -105,7 +112,7 @@ class Replica:
             with self._lock:
                 if self._engine is None or self._pid != pid:
                     with translated_errors("opening the replica"):
-                        self._engine = make_readonly_engine(self.url, self.statement_timeout_ms)
+                        self._engine = make_readonly_engine(self.url, self.statement_timeout_ms, self.pool_size)
                     self._pid = pid
         return self._engine
 

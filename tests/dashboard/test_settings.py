@@ -27,10 +27,17 @@ def test_secret_required_outside_demo():
     ({"ODOO_DASH_SECURE_COOKIES": "maybe"}, "boolean"),
     ({"ODOO_DASH_CACHE_TYPE": "memcached"}, "cache_type"),
     ({"ODOO_DASH_WORKCENTER_SITES": "3-1"}, "workcenter_sites"),
+    ({"ODOO_DASH_POOL_SIZE": "0"}, "pool_size"),
+    ({"ODOO_DASH_POOL_SIZE": "many"}, "POOL_SIZE"),
 ])
 def test_bad_values_are_refused(env, message):
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(env)
+
+
+def test_pool_size_is_a_typed_setting():
+    assert Settings.from_env({}).pool_size == 5
+    assert Settings.from_env({"ODOO_DASH_POOL_SIZE": "12"}).pool_size == 12
 
 
 def test_workcenter_pins_and_overrides_parse():

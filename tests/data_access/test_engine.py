@@ -68,3 +68,14 @@ def test_translated_names(odoo_db):
     with odoo_db.replica.connect() as conn:
         got = conn.execute(select(sqlfuncs.translated(t.c.name, "de_DE", conn.dialect.name)).order_by(t.c.id)).scalars().all()
     assert got == ["Halter", "Hinge"]
+
+
+def test_pool_size_comes_from_the_constructor_not_the_environment(monkeypatch):
+    from data_access.engine import Replica
+    monkeypatch.setenv("ODOO_DASH_POOL_SIZE", "17")
+    replica = Replica("postgresql://nobody@127.0.0.1:1/none", pool_size=3)
+    assert replica.engine.pool.size() == 3  # creating the engine does not connect
+    replica.dispose()
+    assert Replica("postgresql://nobody@127.0.0.1:1/none").engine.pool.size() == 5
+    with pytest.raises(DataError):
+        Replica("postgresql://nobody@127.0.0.1:1/none", pool_size=0)
