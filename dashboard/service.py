@@ -1,4 +1,5 @@
-"""What pages call: KPI results, series, drill rows and data health, cached per role and scope.
+"""THE data API of pages and TV panels: KPI results, dimensions, drill rows and data health, cached per
+role and scope. Pages import this module and never ``data_access``.
 
 Every function takes the caller's ``Access`` (derived on the server) and folds its role and scope
 into both the query (company/site restriction) and the cache key, so one scope's aggregates never
@@ -17,10 +18,19 @@ from dashboard.extensions import cache, state
 from dashboard.kpis.catalogue import Catalogue
 from dashboard.kpis.engine import evaluate
 from dashboard.kpis.period import Period
+from data_access.errors import DataError
+from data_access.queries import dimensions, production, production_drill
 
 log = logging.getLogger(__name__)
 
-__all__ = ["kpi_results", "data_health", "catalogue", "scope_context", "run_query", "today"]
+__all__ = ["DataError", "kpi_results", "data_health", "catalogue", "scope_context", "today", "sites", "companies",
+           "partners", "workcenters", "workcenter_sites", "workcenter_in_scope", "late_mos", "workcenter_workorders",
+           "workorder_detail", "downtime_pareto", "settings"]
+
+
+def settings():
+    """The app's settings (display zone, Odoo base URL, ...)."""
+    return state().settings
 
 
 def catalogue() -> Catalogue:
@@ -64,23 +74,31 @@ def _query_key(fn, access: Access, as_of: date, days: int, kwargs: dict) -> str:
     return "query:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def run_query(access: Access, fn, as_of: date, days: int, **kwargs):
+def _run_query(access: Access, fn, as_of: date, days: int, **kwargs):
     """Run a data_access query ``fn(conn, schema, ctx, **kwargs)`` in the caller's scope, cached per role
     and scope. A cache that is down is skipped (fail open); errors are never cached."""
     key = _query_key(fn, access, as_of, days, kwargs)
-    try:
-        hit = cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache outage must not take the page down
-        log.warning("cache read failed for %s", fn.__qualname__, exc_info=True)
-        hit = None
+    hit = _cache_get(key)
     if hit is not None:
         return hit
     rows = state().replica.run(fn, scope_context(access, as_of, days), **kwargs)
-    try:
-        cache.set(key, rows)
-    except Exception:  # noqa: BLE001
-        log.warning("cache write failed for %s", fn.__qualname__, exc_info=True)
+    _cache_set(key, rows)
     return rows
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not take the page down
+        log.warning("cache read failed for %s", key, exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value) -> None:
+    try:
+        cache.set(key, value)
+    except Exception:  # noqa: BLE001
+        log.warning("cache write failed for %s", key, exc_info=True)
 
 
 @cache.memoize(timeout=60)
@@ -110,3 +128,73 @@ def _data_health(company_ids) -> dict:
 def data_health(access: Access) -> dict:
     """Odoo version, apps, table sizes, freshness per domain and replica lag."""
     return _data_health(access.company_ids)
+
+
+# Dimensions and drill rows: named functions with plain arguments, each cached per role and scope.
+
+def sites(access: Access, as_of: date, days: int) -> dict[int, dict]:
+    """The sites (warehouses) the caller may see: ``{id: {"name", "code", "company_id"}}``."""
+    return {i: s for i, s in _run_query(access, dimensions.warehouses, as_of, days).items() if access.allows_warehouse(i)}
+
+
+def companies(access: Access) -> dict[int, dict]:
+    """The companies in the caller's scope: ``{id: {"name", "currency", ...}}``."""
+    return _run_query(access, dimensions.companies, today(), 1)
+
+
+def partners(access: Access, ids) -> dict[int, dict]:
+    """Names of the given partners (``{id: {"name"}}``)."""
+    return _run_query(access, dimensions.partners, today(), 1, ids=sorted(int(i) for i in ids))
+
+
+def workcenters(access: Access, ids) -> dict[int, dict]:
+    """Names of the given work centers (``{id: {"name", ...}}``), only those in the caller's companies."""
+    return _run_query(access, dimensions.workcenters, today(), 1, ids=sorted(int(i) for i in ids))
+
+
+def workcenter_sites(access: Access, as_of: date, days: int) -> dict[int, int]:
+    """``{work center id: site id}``: the site most of its work orders belong to, unless pinned."""
+    return _run_query(access, production.workcenter_sites, as_of, days, pins=state().settings.workcenter_site_pins())
+
+
+def workcenter_in_scope(access: Access, workcenter_id: int, as_of: date, days: int):
+    """``(work center, site id, site)`` when the caller may see this work center, else None (unknown and
+    out of scope are never told apart). ``site`` is None for a work center with no site yet."""
+    found = workcenters(access, [workcenter_id])
+    if workcenter_id not in found:
+        return None
+    site_id = workcenter_sites(access, as_of, days).get(workcenter_id)
+    site = sites(access, as_of, days).get(site_id) if site_id is not None else None
+    if access.warehouse_ids is not None and site is None:
+        return None
+    return found[workcenter_id], site_id, site
+
+
+def late_mos(access: Access, as_of: date, days: int, site: int, limit: int = 200) -> list[dict]:
+    """MOs of a site late in the period: done late, open past their deadline, at risk (worst first)."""
+    return _run_query(access, production_drill.late_mos, as_of, days, warehouse_id=site, limit=limit)
+
+
+def workcenter_workorders(access: Access, as_of: date, days: int, workcenter_id: int, limit: int = 500) -> list[dict]:
+    """The work orders of a work center started or finished in the period (latest first)."""
+    return _run_query(access, production_drill.workcenter_workorders, as_of, days, workcenter_id=workcenter_id,
+                      limit=limit)
+
+
+def downtime_pareto(access: Access, as_of: date, days: int, workcenter_id: int) -> list[dict]:
+    """Lost minutes per Odoo loss reason of a work center in the period."""
+    return _run_query(access, production_drill.downtime_pareto, as_of, days, workcenter_id=workcenter_id)
+
+
+def workorder_detail(access: Access, workorder_id: int, as_of: date, days: int) -> dict | None:
+    """One work order with its MO, time logs and scraps, or None when unknown or out of the caller's
+    companies (cached per role and scope like every drill)."""
+    st = state()
+    key = _query_key(production_drill.workorder_detail, access, as_of, days, {"workorder_id": workorder_id})
+    hit = _cache_get(key)
+    if hit is not None:
+        return hit.get("detail")
+    detail = st.replica.run(production_drill.workorder_detail, workorder_id=int(workorder_id), lang=st.settings.lang,
+                            company_ids=access.company_ids)
+    _cache_set(key, {"detail": detail})
+    return detail

@@ -17,25 +17,20 @@ from flask_login import current_user
 from dashboard.auth.roles import can_open, page_of_component
 from dashboard.extensions import state
 
-__all__ = ["PUBLIC_PATHS", "PUBLIC_PREFIXES", "is_public", "callback_output_ids", "init_guard", "audit_denied"]
+__all__ = ["PUBLIC_PATHS", "is_public", "callback_output_ids", "init_guard", "audit_denied"]
 
 log = logging.getLogger(__name__)
 
 # Reachable without a session: the login page, health probes and the static CSS the login page uses.
-PUBLIC_PATHS = frozenset({"/login", "/healthz", "/readyz", "/assets/app.css", "/_favicon.ico"})
-PUBLIC_PREFIXES = ("/assets/vendor/",)
+PUBLIC_PATHS = frozenset({"/login", "/healthz", "/readyz", "/assets/00-bootstrap.min.css", "/assets/app.css",
+                          "/_favicon.ico"})
 _DASH_INTERNAL = ("_dash-", "_reload-hash")
 CALLBACK_SUFFIX = "/_dash-update-component"
 
 
 def is_public(path: str) -> bool:
-    """True for the explicit public routes only (no dot segments, backslashes or empty segments)."""
-    if path in PUBLIC_PATHS:
-        return True
-    if not path.startswith(PUBLIC_PREFIXES):
-        return False
-    segments = path.split("/")[1:]
-    return "\\" not in path and all(s not in ("", ".", "..") for s in segments)
+    """True for the explicit public routes only (exact paths: no prefix, so no dot-segment tricks)."""
+    return path in PUBLIC_PATHS
 
 
 def _is_dash_internal(path: str) -> bool:

@@ -1,26 +1,55 @@
-"""Which role may open which page: the one place that decides (navigation, layouts and the guard).
+"""Every page declared once: its key (component-id prefix), route, name and the roles that may open it.
 
-Component ids of a page start with the page's name and a dash (``plant-heatmap``); the shell's own
+Navigation, layouts, the callback guard and page registration all read ``PAGES``. Component ids of a
+page start with the page's key and a dash (``plant-heatmap``, made by ``PageSpec.id``); the shell's own
 ids start with ``shell-``. The guard maps a callback's outputs to pages with ``page_of_component``.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from dashboard.auth.access import ROLES
 
-__all__ = ["PAGE_ROLES", "can_open", "pages_for", "page_of_component", "SHARED_PREFIXES"]
+__all__ = ["PageSpec", "PAGES", "PAGE_ROLES", "can_open", "pages_for", "page_of_component", "SHARED_PREFIXES"]
 
 _ALL = frozenset(ROLES)
 
-PAGE_ROLES: dict[str, frozenset[str]] = {
-    "home": _ALL,
-    "health": frozenset({"admin"}),
-    "executive": frozenset({"executive", "admin"}),
-    "plant": frozenset({"plant", "executive", "admin"}),
-    "workcenter": frozenset({"plant", "executive", "admin"}),
-    "supply": frozenset({"supply_chain", "executive", "admin"}),
-    "quality": frozenset({"quality", "plant", "executive", "admin"}),
-    "finance": frozenset({"finance", "executive", "admin"}),
-}
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page. ``path`` may hold ``<name>`` placeholders (a Dash path template)."""
+
+    key: str
+    path: str
+    name: str
+    roles: frozenset[str]
+    order: int = 50
+    nav: bool = True
+    description: str = ""
+
+    def id(self, name: str) -> str:
+        """A component id of this page: ``<key>-<name>`` (the prefix the guard maps back to the page)."""
+        return f"{self.key}-{name}"
+
+
+PAGES: dict[str, PageSpec] = {p.key: p for p in (
+    PageSpec("home", "/", "Home", _ALL, 0),
+    PageSpec("executive", "/executive", "Executive", frozenset({"executive", "admin"}), 10,
+             description="Sites x headline KPIs against thresholds, worst exceptions and 13-month trends."),
+    PageSpec("plant", "/plant", "Plant", frozenset({"plant", "executive", "admin"}), 20,
+             description="Work centers by day: OEE and downtime heat map, schedule adherence, late MOs."),
+    PageSpec("workcenter", "/plant/workcenter/<workcenter_id>", "Work center", frozenset({"plant", "executive", "admin"}),
+             21, nav=False, description="One work center: OEE split, losses, trend, work orders."),
+    PageSpec("supply", "/supply", "Supply chain", frozenset({"supply_chain", "executive", "admin"}), 30),
+    PageSpec("quality", "/quality", "Quality", frozenset({"quality", "plant", "executive", "admin"}), 40),
+    PageSpec("finance", "/finance", "Finance", frozenset({"finance", "executive", "admin"}), 50),
+    PageSpec("health", "/health", "Data health", frozenset({"admin"}), 90,
+             description="Odoo version, installed apps, table sizes, freshness and replica lag."),
+    # Dash Pages' own 404 page (module ``not_found_404``): every signed-in user may see it.
+    PageSpec("notfound", "/404", "Not found", _ALL, 99, nav=False),
+)}
+
+PAGE_ROLES: dict[str, frozenset[str]] = {key: spec.roles for key, spec in PAGES.items()}
 
 # Ids every signed-in user's callbacks may write: the shell and Dash's own page router.
 SHARED_PREFIXES = ("shell-", "_pages_")

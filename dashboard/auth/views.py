@@ -58,7 +58,7 @@ TEMPLATE = """<!doctype html>
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Sign in · Odoo Operations</title>
   <link rel="icon" href="/_favicon.ico">
-  <link rel="stylesheet" href="/assets/vendor/bootstrap.min.css">
+  <link rel="stylesheet" href="/assets/00-bootstrap.min.css">
   <link rel="stylesheet" href="/assets/app.css">
 </head>
 <body>

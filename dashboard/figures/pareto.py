@@ -5,8 +5,9 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import MUTED, SERIES, base_layout, empty_figure
-from dashboard.ui import fmt_value
+from dashboard.figures.theme import base_layout, empty_figure
+from dashboard.formats import fmt_value
+from dashboard.vocab import MUTED, SERIES
 
 __all__ = ["pareto", "pareto_rows"]
 

@@ -1,38 +1,23 @@
-"""Shared look of every figure: status colours (the same as ``assets/app.css``), fonts, layout defaults."""
+"""Shared look of every figure: fonts, layout defaults, threshold band fills and the empty-state figure.
+Colours come from the one status vocabulary (``dashboard.vocab``)."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-__all__ = ["STATUS_COLOURS", "STATUS_LABELS", "STATUS_ORDER", "BETTER_COLOUR", "WORSE_COLOUR", "INK", "MUTED",
-           "LINE", "SERIES", "FONT", "base_layout", "empty_figure", "band_colour"]
+from dashboard.vocab import GRADES, INK, LINE, MUTED
 
-# One colour per KPI status; "unavailable" (app not installed) shares the neutral grey of "no data".
-STATUS_COLOURS = {
-    "ok": "#2e7d32",
-    "warning": "#e0a100",
-    "critical": "#c62828",
-    "no_data": "#9aa1ab",
-    "unavailable": "#c4c8cf",
-}
-STATUS_LABELS = {"ok": "OK", "warning": "Warning", "critical": "Critical", "no_data": "No data",
-                 "unavailable": "Unavailable"}
-STATUS_ORDER = ("ok", "warning", "critical", "no_data", "unavailable")
+__all__ = ["FONT", "base_layout", "empty_figure", "band_colour"]
 
-BETTER_COLOUR = "#1b5e20"
-WORSE_COLOUR = "#b71c1c"
-INK = "#1f2933"
-MUTED = "#6b7280"
-LINE = "#e3e7ec"
-SERIES = "#714b67"  # brand purple: the measured series in trends and Pareto bars
 FONT = dict(family='system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
             size=13, color=INK)
 
-_BANDS = {"ok": "rgba(46, 125, 50, 0.07)", "warning": "rgba(224, 161, 0, 0.13)", "critical": "rgba(198, 40, 40, 0.10)"}
 
-
-def band_colour(status: str) -> str:
-    """Translucent fill for a threshold band of ``status`` (ok, warning, critical)."""
-    return _BANDS[status]
+def band_colour(grade_key: str) -> str:
+    """Translucent fill of a threshold band (``on_target``, ``tolerance``, ``warning``, ``critical``):
+    the grade's fill colour at a low opacity."""
+    fill = GRADES[grade_key].fill.lstrip("#")
+    r, g, b = (int(fill[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r}, {g}, {b}, 0.28)"
 
 
 def base_layout(**overrides) -> dict:

@@ -5,20 +5,24 @@ from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import MUTED, SERIES, STATUS_COLOURS, band_colour, base_layout, empty_figure
-from dashboard.ui import fmt_value
+from dashboard.figures.theme import band_colour, base_layout, empty_figure
+from dashboard.formats import fmt_value
+from dashboard.vocab import MUTED, SERIES, grade_of
 
 __all__ = ["kpi_trend", "threshold_bands"]
 
 
 def threshold_bands(definition, y_low: float, y_high: float) -> list[tuple[str, float, float]]:
-    """``[(status, from, to), ...]`` covering ``[y_low, y_high]``: critical beyond red, warning between
-    red and amber, ok on the good side of amber (direction-aware). Empty bands are left out."""
-    amber, red = definition.amber, definition.red
+    """``[(grade, from, to), ...]`` covering ``[y_low, y_high]``: critical beyond red, warning between
+    red and amber, tolerance between amber and the target, on target beyond it (direction-aware). Empty
+    bands are left out."""
+    amber, red, target = definition.amber, definition.red, definition.target
     if definition.direction == "higher":
-        cuts = [("critical", y_low, red), ("warning", red, amber), ("ok", amber, y_high)]
+        cuts = [("critical", y_low, red), ("warning", red, amber), ("tolerance", amber, target),
+                ("on_target", target, y_high)]
     else:
-        cuts = [("ok", y_low, amber), ("warning", amber, red), ("critical", red, y_high)]
+        cuts = [("on_target", y_low, target), ("tolerance", target, amber), ("warning", amber, red),
+                ("critical", red, y_high)]
     bands, floor = [], y_low
     for status, lo, hi in cuts:
         lo = floor if lo is None else max(lo, floor)
@@ -42,12 +46,13 @@ def _axis_range(values: list[float], definition) -> tuple[float, float]:
 
 
 def kpi_trend(points: Sequence[Mapping], definition, *, title: str | None = None, height: int = 230,
-              empty_message: str = "No data in these weeks.") -> go.Figure:
+              empty_message: str = "No data in these weeks.", bucket: str = "week") -> go.Figure:
     """A line of ``points`` (dicts with ``bucket`` ISO date and ``value``, any order) for one KPI.
 
     Shades the critical/warning/ok bands of ``definition`` (a catalogue ``KpiDef``), draws the target
     as a dashed line and colours each marker by its status. Buckets without a value are gaps. With
-    no value at all, an empty-state figure saying ``empty_message``.
+    no value at all, an empty-state figure saying ``empty_message``. ``bucket`` (week or day) names the
+    points in the hover.
     """
     pts = sorted((p for p in points if p.get("bucket")), key=lambda p: p["bucket"])
     values = [p["value"] for p in pts if p.get("value") is not None]
@@ -66,15 +71,16 @@ def kpi_trend(points: Sequence[Mapping], definition, *, title: str | None = None
         fig.add_hline(y=definition.target, line=dict(color=MUTED, dash="dash", width=1.2),
                       annotation_text=f"target {fmt_value(definition.target, definition.unit)}",
                       annotation_position="top left", annotation_font=dict(size=11, color=MUTED))
-    colours = [STATUS_COLOURS[definition.status(v)] if v is not None else STATUS_COLOURS["no_data"] for v in y]
+    colours = [grade_of(definition, v, definition.status(v)).strong for v in y]
     fig.add_trace(go.Scatter(
         x=x, y=y, mode="lines+markers", connectgaps=False, line=dict(color=SERIES, width=2),
         marker=dict(color=colours, size=7, line=dict(color="#ffffff", width=1)),
         customdata=[fmt_value(v, definition.unit) for v in y],
-        hovertemplate="Week of %{x}<br><b>%{customdata}</b><extra></extra>", name=definition.label))
+        hovertemplate=("Week of " if bucket == "week" else "") + "%{x|%Y-%m-%d}<br><b>%{customdata}</b><extra></extra>", name=definition.label))
     fig.update_layout(**base_layout(height=height, title=dict(text=heading, x=0.01, font=dict(size=14)),
                                     margin=dict(l=10, r=10, t=40, b=10)))
-    fig.update_xaxes(type="date", showgrid=False, tickfont=dict(size=11, color=MUTED))
+    fig.update_xaxes(type="date", showgrid=False, tickfont=dict(size=11, color=MUTED),
+                     tickformat="%d %b" if bucket == "day" else "%b %Y")  # the day style of formats.fmt_day_short
     fig.update_yaxes(range=[lo, hi], showgrid=False, tickfont=dict(size=11, color=MUTED),
                      tickformat=".0%" if definition.unit == "ratio" else "~s", fixedrange=True)
     return fig

@@ -1,9 +1,12 @@
-"""Browser-test helpers: sign in through the real form, take screenshots."""
+"""Browser-test helpers: sign in through the real form, take screenshots at the sizes users have."""
 from __future__ import annotations
 
 from pathlib import Path
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Laptop, desktop and a 4K wall screen; phones only where a page is meant for one (PHONE).
+SIZES = ((1280, 800), (1920, 1080), (3840, 2160))
+PHONE = (390, 844)
 
 
 def login(duo, username: str, password: str = "demo", next_path: str = "/") -> None:
@@ -18,13 +21,34 @@ def login(duo, username: str, password: str = "demo", next_path: str = "/") -> N
     duo.wait_for_element(".shell-navbar", timeout=15)
 
 
-def screenshot(duo, name: str) -> Path:
-    """Save a 1920x1080 screenshot to test-artifacts/ (not committed)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    # the page's viewport itself is 1920x1080 (a window of that size would lose the browser's chrome)
+def set_viewport(duo, width: int, height: int) -> None:
+    """Make the page's viewport exactly ``width`` x ``height`` CSS pixels (a window of that size would lose
+    the browser's chrome). ``clear_viewport`` undoes it."""
     duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
-    duo.driver.save_screenshot(str(path))
+                               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 768})
+
+
+def clear_viewport(duo) -> None:
     duo.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    return path
+
+
+def page_overflow_x(duo) -> int:
+    """How many CSS pixels the page is wider than its viewport (0: no sideways scrolling)."""
+    return int(duo.driver.execute_script(
+        "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth;"))
+
+
+def screenshot(duo, name: str, sizes=SIZES, settle_s: float = 0.6) -> list[Path]:
+    """Save ``test-artifacts/<name>-<w>x<h>.png`` at each size (not committed); returns the paths."""
+    import time
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    paths = []
+    for width, height in sizes:
+        set_viewport(duo, width, height)
+        time.sleep(settle_s)  # plotly re-lays out responsive graphs on resize
+        path = ARTIFACTS / f"{name}-{width}x{height}.png"
+        duo.driver.save_screenshot(str(path))
+        paths.append(path)
+    clear_viewport(duo)
+    return paths

@@ -16,7 +16,7 @@ def test_login_page_is_a_product_page(client):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "<title>Sign in · Odoo Operations</title>" in page
-    assert 'href="/assets/app.css"' in page and 'href="/assets/vendor/bootstrap.min.css"' in page
+    assert 'href="/assets/app.css"' in page and 'href="/assets/00-bootstrap.min.css"' in page
     assert "Demo users" not in page  # not demo mode
     assert response.headers["Cache-Control"] == "no-store"
 

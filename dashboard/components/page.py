@@ -1,0 +1,59 @@
+"""The top of every page: title, subtitle, freshness ("data as of", with the time zone) always in view,
+and the page's controls; and the one page shape for a URL that cannot be shown (header, why, a way back)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Sequence
+from zoneinfo import ZoneInfo
+
+from dash import dcc, html
+
+from dashboard.components.notices import notices as notices_block
+
+__all__ = ["page_header", "freshness", "problem_page"]
+
+
+def page_header(title, subtitle=None, *, controls=None, fresh_id: str | None = None, fresh=None,
+                back: tuple | None = None) -> html.Div:
+    """Title and subtitle on the left, the freshness line on the right (``fresh_id`` lets a callback
+    fill it; ``fresh`` is its first content), the page's controls below; ``back`` is ``(href, label)`` or
+    ``(href, label, id)``: a link back up the drill chain."""
+    left = [html.H2(title, className="page-title")]
+    if subtitle:
+        left.append(html.Div(subtitle, className="page-subtitle"))
+    right = []
+    if back:
+        right.append(dcc.Link(f"← {back[1]}", href=back[0], className="page-back", id=back[2] if len(back) > 2 else None))
+    right.append(html.Div(fresh if fresh is not None else "Loading data…", className="page-freshness",
+                          **({"id": fresh_id} if fresh_id else {})))
+    head = html.Div([html.Div(left, className="page-heading"), html.Div(right, className="page-header-right")],
+                    className="page-header-top")
+    parts = [head]
+    if controls:
+        parts.append(html.Div(controls, className="page-controls"))
+    return html.Div(parts, className="page-header")
+
+
+def freshness(computed_at: str | None, zone: ZoneInfo, *, stale_after_s: int | None = None) -> html.Span:
+    """'Data as of 2026-12-01 14:05 Europe/Berlin' (the moment the aggregates were computed, in the display
+    zone) with a 'stale' badge when older than ``stale_after_s``."""
+    if not computed_at:
+        return html.Span("No data yet", className="freshness")
+    at = datetime.fromisoformat(computed_at)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    local = at.astimezone(zone)
+    children = [f"Data as of {local.strftime('%Y-%m-%d %H:%M')} · times in {zone.key}"]
+    if stale_after_s is not None and (datetime.now(timezone.utc) - at).total_seconds() > stale_after_s:
+        children.append(html.Span(f"stale since {local.strftime('%H:%M')}", className="badge grade-bg-warning ms-2"))
+    return html.Span(children, className="freshness")
+
+
+def problem_page(title: str, message, *, back: tuple[str, str], notices: Sequence[str] = ()) -> html.Div:
+    """A page that cannot show what the URL asks: its header, the notices, the message and a way back."""
+    return html.Div([
+        page_header(title, fresh=""),
+        notices_block(notices),
+        message,
+        dcc.Link(f"← {back[1]}", href=back[0], className="btn btn-outline-secondary btn-sm problem-back"),
+    ], className="problem-page")
