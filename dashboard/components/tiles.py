@@ -17,12 +17,14 @@ __all__ = ["tile", "kpi_tile", "tile_grid"]
 def tile(label: str, value: str, g: Grade, *, phrase: str | None = None, lines: Sequence = (), tile_id: str | None = None,
          title: str | None = None, href: str | None = None) -> dbc.Card:
     """A tile: ``label``, ``value`` (with ``tile_id`` on it, for tests and links), the grade's icon and
-    ``phrase`` (its word by default), then ``lines``. ``href`` makes the label a link (a drill)."""
-    head = dcc.Link(label, href=href, className="tile-label") if href else html.Div(label, className="tile-label")
+    ``phrase`` (its word by default), then ``lines``. ``href`` makes the label a link (a drill);
+    ``title`` (the formula) is the label's tooltip."""
+    head = (dcc.Link(label, href=href, className="tile-label", title=title) if href
+            else html.Div(label, className="tile-label", title=title))
     body = [head, html.Div(value, className="tile-value", **({"id": tile_id} if tile_id else {})),
             html.Div(status_text(g, phrase), className="tile-status")]
     body += [html.Div(line, className="tile-line") for line in lines if line]
-    return dbc.Card(dbc.CardBody(body), className=f"kpi-tile grade-border-{g.key}", title=title)
+    return dbc.Card(dbc.CardBody(body), className=f"kpi-tile grade-border-{g.key}")
 
 
 def kpi_tile(definition, result: Mapping | None, *, label: str | None = None, currency: str | None = None,
