@@ -89,6 +89,6 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         suppress_callback_exceptions=True,
         serve_locally=True,
     )
-    app.layout = shell.layout
+    shell.init_app(app)
     auth.use_dash_script_hashes(app.server, app)
     return app

@@ -1,18 +1,25 @@
-"""The frame around every page: navigation built from ``dash.page_registry`` for the user's role."""
+"""The frame around every page: a navbar built from ``dash.page_registry`` for the user's role, that folds
+behind a toggler on narrow screens (never wider than the screen), and the page container."""
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, State, dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from dashboard.auth import current_access
 from dashboard.auth.roles import can_open
 
-__all__ = ["layout", "nav_pages"]
+__all__ = ["init_app", "layout", "nav_pages", "ROLE_LABELS"]
 
 ROLE_LABELS = {"plant": "Plant", "supply_chain": "Supply chain", "quality": "Quality", "finance": "Finance",
                "executive": "Executive", "admin": "Admin"}
+
+# Open or close the folded navigation on a toggler click; close it when the page changes.
+_TOGGLE = """function (clicks, path, open) {
+    const hit = (dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
+    return hit.includes("shell-toggler.n_clicks") ? !open : false;
+}"""
 
 
 def nav_pages(role: str | None) -> list[dict]:
@@ -29,23 +36,33 @@ def _user_menu(access) -> html.Div:
                    html.Button("Sign out", type="submit", className="btn btn-sm btn-outline-light ms-3",
                                id="shell-logout")],
                   method="POST", action="/logout", className="d-inline"),
-    ], className="d-flex align-items-center")
+    ], className="shell-user-menu d-flex align-items-center")
 
 
 def layout():
     """The root layout: evaluated per request, so the navigation matches who is signed in."""
     access = current_access()
-    links = []
+    links, menu = [], None
     if access is not None:
         links = [dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"], active="partial" if p["path"] != "/" else "exact",
                                          id=f"shell-nav-{p['page_key']}"))
                  for p in nav_pages(access.role)]
+        menu = _user_menu(access)
     navbar = dbc.Navbar(dbc.Container([
         html.A(html.Span([html.Span("◆", className="brand-mark"), " Odoo Operations"]), href="/", className="navbar-brand"),
-        dbc.Nav(links, navbar=True, className="me-auto"),
-        _user_menu(access) if access is not None else None,
-    ], fluid=True), color="dark", dark=True, className="shell-navbar")
+        dbc.NavbarToggler(id="shell-toggler", n_clicks=0, className="shell-toggler"),
+        dbc.Collapse([dbc.Nav(links, navbar=True, className="me-auto"), menu], id="shell-collapse", is_open=False,
+                     navbar=True),
+    ], fluid=True), color="dark", dark=True, expand="lg", className="shell-navbar")
     return html.Div([
         navbar,
         dbc.Container(dash.page_container, fluid=True, className="shell-main"),
     ])
+
+
+def init_app(app: dash.Dash) -> None:
+    """Make ``layout`` the app's root layout and wire the navbar toggler (in the browser: no round trip)."""
+    app.layout = layout
+    app.clientside_callback(_TOGGLE, Output("shell-collapse", "is_open"),
+                            Input("shell-toggler", "n_clicks"), Input("_pages_location", "pathname"),
+                            State("shell-collapse", "is_open"), prevent_initial_call=True)
