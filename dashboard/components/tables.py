@@ -54,7 +54,7 @@ def data_grid(grid_id: str, columns: Sequence[Column], rows: Sequence[Mapping] =
               empty_message: str = "No rows.") -> html.Div:
     """A grid ``grid_id`` of ``rows``; ``csv_name`` adds an "Export CSV" button (wire it once per page with
     ``csv_export``); ``height`` None sizes the grid to its rows (short tables), else it scrolls inside."""
-    options = {"overlayNoRowsTemplate": empty_message, "tooltipShowDelay": 300, "enableCellTextSelection": True,
+    options = {"localeText": {"noRowsToShow": empty_message}, "tooltipShowDelay": 300, "enableCellTextSelection": True,
                "ensureDomOrder": True}
     if selectable:
         options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
