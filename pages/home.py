@@ -1,79 +1,74 @@
-"""Home: where each role starts; the pages it may open and a short data health summary."""
-import dash
-import dash_bootstrap_components as dbc
+"""Home: where each role starts. The role's own KPIs per company (and per site), the pages it may open,
+and one line of data health. Registered (``register_page``) from its declaration in ``PAGES``."""
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import service, ui
+from dashboard import components as ui
+from dashboard import service
 from dashboard.auth import guarded, page_access
 from dashboard.auth.roles import can_open
-from dashboard.kpi_tiles import kpi_tiles, owned_kpis
-from data_access.errors import DataError
-from data_access.queries.dimensions import companies
+from dashboard.pages_registry import register
+from dashboard.shell import nav_pages
+from dashboard.urlstate import DEFAULT_DAYS
+from dashboard.views.home import company_tiles, health_line, home_kpis, kpi_heading, page_cards, site_heatmap, site_kpis
 
-PAGE = "home"
-dash.register_page(__name__, path="/", name="Home", order=0, page_key=PAGE, nav=True, title="Odoo Operations")
+spec = register(__name__, "home")
+_GRAPH = {"displayModeBar": False, "responsive": True}
 
 
-def _page_cards(role: str):
-    cards = []
-    for page in dash.page_registry.values():
-        key = page.get("page_key")
-        if key in (None, PAGE) or not page.get("nav") or not can_open(role, key):
-            continue
-        cards.append(dbc.Col(dbc.Card(dbc.CardBody([
-            html.H5(page["name"], className="card-title"),
-            html.P(page.get("description", ""), className="card-text text-muted"),
-            dbc.Button("Open", href=page["relative_path"], color="primary", size="sm", id=f"home-open-{key}"),
-        ]), className="h-100 home-card"), md=4, className="mb-3"))
-    return dbc.Row(cards)
+def _site_breakdown(role: str) -> bool:
+    """Sites x KPIs on home, unless the role has the executive page (which is exactly that heat map)."""
+    return not can_open(role, "executive")
 
 
 def layout(**_query):
-    access, reason = page_access(PAGE)
+    access, reason = page_access(spec.key)
     if access is None:
         return ui.signed_out() if reason == "signed_out" else ui.not_permitted()
+    kpis = home_kpis(access.role, service.catalogue())
+    pages = [p for p in nav_pages(access.role) if p.get("page_key") != spec.key]
     return html.Div([
-        ui.page_header(f"Welcome, {access.username}", "Pick the view you act on."),
-        _page_cards(access.role),
-        html.Div([html.H4("Your KPIs, last 30 days", className="section-title"),
-                  html.Span(id="home-kpis-freshness")], className="d-flex justify-content-between align-items-baseline"),
-        dcc.Loading(html.Div(id="home-kpis"), type="dot"),
-        html.H4("Data health", className="section-title mt-4"),
-        dcc.Loading(html.Div(id="home-health", className="home-health"), type="dot"),
+        ui.page_header(f"Welcome, {access.username}", kpi_heading(access.role, kpis, service.catalogue(), DEFAULT_DAYS),
+                       fresh_id=spec.id("freshness")),
+        html.Div([html.H4("Your pages", className="section-title"), page_cards(pages, id_prefix=spec.id("open"))])
+        if pages else None,
+        dcc.Loading(html.Div(id=spec.id("kpis"), className="home-kpis"), type="dot"),
+        html.Div(id=spec.id("health"), className="home-health"),
     ])
 
 
-@callback(Output("home-health", "children"), Input("home-health", "id"))
-@guarded(PAGE)
-def _health(_id, *, access):
-    try:
-        health = service.data_health(access)
-    except DataError as error:
-        return ui.error_alert(error.user_message)
-    stale = [d for d, v in health["newest_writes"].items() if v is None]
-    apps = [a["name"] for a in health["apps"] if a["installed"]]
-    items = [
-        html.Li([html.Strong("Odoo: "), f"{health['odoo_series']} {health['edition']}"]),
-        html.Li([html.Strong("Apps: "), ", ".join(apps) or "none detected"]),
-        html.Li([html.Strong("Newest changes: "), "; ".join(f"{d} {v}" for d, v in health["newest_writes"].items() if v)]),
-    ]
-    if stale:
-        items.append(html.Li([html.Strong("No data: "), ", ".join(stale)], className="text-muted"))
-    if health["lag_seconds"] is not None:
-        items.append(html.Li([html.Strong("Replica lag: "), f"{health['lag_seconds']:.0f} s"]))
-    return html.Div([html.Ul(items, className="list-unstyled mb-1"), ui.freshness(health["computed_at"])])
-
-
-@callback(Output("home-kpis", "children"), Output("home-kpis-freshness", "children"), Input("home-kpis", "id"))
-@guarded(PAGE)
-def _kpis(_id, *, access):
-    """The company-level values of the KPIs the user's role owns, for the last 30 days."""
+@callback(output=dict(kpis=Output(spec.id("kpis"), "children"), fresh=Output(spec.id("freshness"), "children")),
+          inputs=dict(_mounted=Input(spec.id("kpis"), "id")))
+@guarded(spec.key)
+def _kpis(_mounted, *, access):
+    """The role's KPIs for the last 30 days: per company as tiles, per site as a heat map."""
     catalogue = service.catalogue()
-    kpis = owned_kpis(access.role, catalogue)
+    kpis = home_kpis(access.role, catalogue)
+    by_site = site_kpis(kpis, catalogue) if _site_breakdown(access.role) else []
     today = service.today()
     try:
-        names = {cid: c["name"] for cid, c in service.run_query(access, companies, today, 30).items()}
-        data = service.kpi_results(access, today, 30, kpis=kpis, scope_kinds=("company",))
-    except DataError as error:
-        return ui.error_alert(error.user_message), None
-    return kpi_tiles(kpis, data["results"], names, catalogue, id_prefix="home-kpi"), ui.freshness(data["computed_at"])
+        companies = service.companies(access)
+        data = service.kpi_results(access, today, DEFAULT_DAYS, kpis=kpis,
+                                   scope_kinds=("company", "warehouse") if by_site else ("company",))
+        sites = service.sites(access, today, DEFAULT_DAYS) if by_site else {}
+    except service.DataError as error:
+        return dict(kpis=ui.error_alert(error.user_message), fresh="")
+    body = [company_tiles(kpis, data["results"], companies, catalogue, DEFAULT_DAYS, id_prefix=spec.id("kpi"))]
+    if by_site:
+        figure = site_heatmap(by_site, data["results"], sites, companies, catalogue, DEFAULT_DAYS)
+        body += [html.H4("By site", className="section-title"),
+                 html.Div(dcc.Graph(figure=figure, config=_GRAPH, id=spec.id("sites"), className="home-sites-graph",
+                                    style={"minWidth": f"{160 + 110 * len(by_site)}px"}),
+                          className="frame-scroll home-sites")]
+    body.append(ui.legend())
+    return dict(kpis=body, fresh=ui.freshness(data["computed_at"], service.settings().zone))
+
+
+@callback(Output(spec.id("health"), "children"), Input(spec.id("health"), "id"))
+@guarded(spec.key)
+def _health(_mounted, *, access):
+    try:
+        health = service.data_health(access)
+    except service.DataError as error:
+        return ui.error_alert(error.user_message)
+    more = [" · ", dcc.Link("Details", href="/health", id=spec.id("health-details"))] if can_open(access.role, "health") else []
+    return html.Div([*health_line(health), *more], className="home-health-line")
