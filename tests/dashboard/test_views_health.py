@@ -1,0 +1,55 @@
+"""The data health page's pure builders (dashboard.views.health): tiles and grids, no browser."""
+from zoneinfo import ZoneInfo
+
+from dashboard.views.health import health_grids, health_tiles
+
+HEALTH = {"odoo_series": "18.0", "edition": "Enterprise", "base_version": "18.0.1.3", "standby": True,
+          "lag_seconds": 640.0, "computed_at": "2026-12-01T13:05:00+00:00",
+          "apps": [{"name": "mrp", "purpose": "Manufacturing", "installed": True},
+                   {"name": "quality", "purpose": "Quality alerts", "installed": False}],
+          "newest_writes": {"production": "2026-11-30 23:30", "quality": None},
+          "tables": {"mrp_production": {"rows": 1200, "estimate": True}, "quality_alert": {"rows": None, "estimate": False}}}
+
+
+def _texts(component) -> list[str]:
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, (list, tuple)):
+        return [t for c in component for t in _texts(c)]
+    children = getattr(component, "children", None)
+    return _texts(children) if children is not None else []
+
+
+def _grids(component) -> dict:
+    found = {}
+    if getattr(component, "rowData", None) is not None:
+        found[component.id] = component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and not isinstance(child, str):
+            found.update(_grids(child))
+    return found
+
+
+def test_tiles_grade_the_lag_and_count_missing_apps():
+    texts = _texts(health_tiles(HEALTH, id_prefix="health-tile"))
+    assert "18.0" in texts and "Enterprise edition · base module 18.0.1.3" in texts
+    assert "1 of 2" in texts and "⊘ 1 not installed: their KPIs read n/a" in texts
+    assert "640 s" in texts and "! More than 300 s behind" in texts
+
+
+def test_a_primary_has_no_lag():
+    texts = _texts(health_tiles({**HEALTH, "standby": False, "lag_seconds": None}, id_prefix="health-tile"))
+    assert "✓ Not a standby: reads are current" in texts
+
+
+def test_write_times_are_shown_in_the_display_zone():
+    row = health_grids(HEALTH, ZoneInfo("Europe/Berlin"), id_prefix="health")
+    grids = _grids(row)
+    assert set(grids) == {"health-apps", "health-fresh", "health-tables"}
+    assert grids["health-fresh"].rowData == [{"id": "production", "domain": "production", "newest": "2026-12-01 00:30"},
+                                             {"id": "quality", "domain": "quality", "newest": "no rows"}]
+    assert [r["state_grade"] for r in grids["health-apps"].rowData] == ["on_target", "unavailable"]
+    assert [(r["rows"], r["counted"]) for r in grids["health-tables"].rowData] == [(1200, "planner estimate"),
+                                                                                  (None, "table missing")]
+    assert "Newest change per domain (Europe/Berlin)" in _texts(row)
