@@ -1,7 +1,12 @@
-"""A small app built like ``create_app``: Flask server, ``auth.init_app``, then Dash with test callbacks.
+"""The real app (``dashboard.create_app``) on settings for auth tests, plus a few test callbacks.
 
-The pages' callbacks write ids of three kinds: a page's own (``plant-out``, ``finance-out``), a
-shared one (``shell-clock``) and pattern-matching ids (``{"type": "plant-cell", "index": n}``).
+The replica is a file that does not exist (no test here reads it); in demo mode an empty stand-in for
+today's demo replica is put in place first, so ``create_app`` does not build the real one. The test
+callbacks write ids of three kinds: a page's own (``plant-out``, ``finance-out``), a shared one
+(``shell-clock``) and pattern-matching ids (``{"type": "plant-cell", "index": n}``); ``/boom`` raises.
+
+Dash Pages re-imports the page modules for every app, refilling Dash's global callback list, and an
+app takes that list over at its first request: build an app, use it, then build the next.
 """
 from __future__ import annotations
 
@@ -9,38 +14,15 @@ import re
 from pathlib import Path
 
 import dash
-from dash import ALL, Input, Output, html
-from flask import Flask
+from dash import ALL, Input, Output
 
-from dashboard import auth, health
-from dashboard.extensions import STATE_KEY, AppState
+from dashboard import create_app
 from dashboard.settings import Settings
-from data_access.app_store import AppStore
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "pw-123456"
 
 
-def build_app(tmp_path: Path, **overrides) -> dash.Dash:
-    values = dict(
-        instance_dir=str(tmp_path / "instance"),
-        store_url=f"sqlite:///{tmp_path / 'store.sqlite'}",
-        replica_url=f"sqlite:///{tmp_path / 'no-replica.sqlite'}",
-        secret_key="k" * 40,
-        secure_cookies=False,
-    )
-    values.update(overrides)
-    settings = Settings(**values).validate()
-    store = AppStore(settings.effective_store_url).create_schema()
-    server = Flask("dashboard", instance_path=str(settings.instance_path))
-    app_state = AppState(settings=settings, replica=None, store=store)
-    server.extensions[STATE_KEY] = app_state
-    auth.init_app(server, app_state)
-    health.init_app(server)
-    app = dash.Dash(__name__, server=server, assets_folder=str(ROOT / "assets"), serve_locally=True,
-                    suppress_callback_exceptions=True)
-    app.layout = html.Div([html.Div(id="plant-out"), html.Div(id="finance-out"), html.Div(id="shell-clock")])
-
+def _test_callbacks(app: dash.Dash) -> None:
     @app.callback(Output("plant-out", "children"), Input("plant-in", "value"))
     def plant_out(value):
         return f"plant {value}"
@@ -57,10 +39,26 @@ def build_app(tmp_path: Path, **overrides) -> dash.Dash:
     def plant_cells(value):
         return [value]
 
-    @server.get("/boom")
+    @app.server.get("/boom")
     def boom():
         raise RuntimeError("secret internals /srv/app.py")
 
+
+def build_app(tmp_path: Path, **overrides) -> dash.Dash:
+    values = dict(
+        instance_dir=str(tmp_path / "instance"),
+        store_url=f"sqlite:///{tmp_path / 'store.sqlite'}",
+        replica_url=f"sqlite:///{tmp_path / 'no-replica.sqlite'}",
+        secret_key="k" * 40,
+        secure_cookies=False,
+    )
+    values.update(overrides)
+    settings = Settings(**values).validate()
+    if settings.demo_mode:  # today's demo replica "already built": an empty file no test reads
+        settings.demo_replica_path.parent.mkdir(parents=True, exist_ok=True)
+        settings.demo_replica_path.touch()
+    app = create_app(settings)
+    _test_callbacks(app)
     return app
 
 

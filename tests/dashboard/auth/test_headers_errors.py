@@ -57,13 +57,10 @@ def _script_src(response) -> str:
     return next(d for d in response.headers["Content-Security-Policy"].split("; ") if d.startswith("script-src"))
 
 
-def test_csp_allows_only_dash_inline_scripts_once_hashes_are_used(app, client, store):
-    from dashboard.auth import use_dash_script_hashes
-
+def test_csp_allows_only_dash_inline_scripts(app, client, store):
+    """``create_app`` allows exactly Dash's inline scripts (their hashes), never 'unsafe-inline'."""
     store.add_user("ann", PASSWORD, "plant")
     login(client, "ann")
-    assert _script_src(client.get("/")) == "script-src 'self' 'unsafe-inline'"
-    use_dash_script_hashes(app.server, app)
     script_src = _script_src(client.get("/"))
     hashes = app.csp_hashes()
     assert hashes and all(h.startswith("'sha256-") for h in hashes)
