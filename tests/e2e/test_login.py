@@ -1,7 +1,7 @@
 """Login, role navigation and logout in a real browser."""
 import pytest
 
-from helpers.browser import login, screenshot
+from helpers.browser import login
 
 NAV = {
     "exec": {"Executive", "Plant"},
@@ -27,7 +27,7 @@ def test_each_demo_user_sees_only_their_pages(app_duo, username):
     if username in ("plant", "supply", "quality", "finance"):
         assert "Executive" not in links
     app_duo.wait_for_element(f"#home-kpi-{TILE[username]}-1", timeout=30)
-    app_duo.wait_for_element("#home-health li", timeout=20)
+    app_duo.wait_for_element("#home-health .home-health-line", timeout=20)
     assert app_duo.get_logs() == []
 
 
@@ -39,8 +39,7 @@ def test_wrong_password_then_login_and_logout(app_duo):
     app_duo.wait_for_text_to_equal(".alert-danger", "Wrong username or password.")
     login(app_duo, "plant")
     app_duo.wait_for_element("#home-kpi-oee-1", timeout=30)
-    app_duo.wait_for_element("#home-health li", timeout=30)
-    screenshot(app_duo, "home-plant")
+    app_duo.wait_for_element("#home-health .home-health-line", timeout=30)
     app_duo.find_element("#shell-logout").click()
     app_duo.wait_for_element("#username", timeout=10)
     app_duo.driver.get(f"{app_duo.server_url}/plant")
