@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -110,6 +111,38 @@ def _load_ids(raw: str | None) -> tuple[int, ...] | None:
     return tuple(int(i) for i in json.loads(raw))
 
 
+_SQLITE_BUSY_S = 15
+
+
+def _is_lock_error(error: Exception) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def _sqlite_wal(dbapi_conn) -> None:
+    """Wait on locks for up to 15 s, and put the file in WAL mode (readers never block the writer).
+
+    Switching to WAL needs an exclusive lock, and SQLite may answer "database is locked" at once,
+    without calling the busy handler, while other workers open the same new file. WAL is stored in
+    the file, so only the first connection changes it; the others see it is set and move on.
+    """
+    deadline = time.monotonic() + _SQLITE_BUSY_S
+    cursor = dbapi_conn.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_S * 1000}")
+        while True:
+            try:
+                if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                    cursor.execute("PRAGMA journal_mode=WAL").fetchall()
+                return
+            except sqlite3.OperationalError as error:
+                if not _is_lock_error(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+    finally:
+        cursor.close()
+
+
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     """A hash to check against when the user is unknown, so both cases cost the same time."""
@@ -140,14 +173,11 @@ class AppStore:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(parsed, connect_args={"timeout": 15})
+            engine = create_engine(parsed, connect_args={"timeout": _SQLITE_BUSY_S})
 
             @event.listens_for(engine, "connect")
             def _pragmas(dbapi_conn, record):
-                cursor = dbapi_conn.cursor()
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA busy_timeout=15000")
-                cursor.close()
+                _sqlite_wal(dbapi_conn)
 
             return engine
         if parsed.drivername == "postgresql":
@@ -156,13 +186,16 @@ class AppStore:
 
     def create_schema(self) -> "AppStore":
         """Create the tables when missing (idempotent, and safe when several workers start at once:
-        a worker that loses the race to create a table finds it there on the next check); return self."""
+        a worker that loses the race to create a table, or meets a lock, finds it there on the next
+        check); return self."""
         for attempt in range(5):
             try:
                 metadata.create_all(self.engine, checkfirst=True)
                 return self
             except (sa_exc.OperationalError, sa_exc.ProgrammingError, sa_exc.IntegrityError) as error:
-                if "already exists" not in str(error).lower() and "duplicate" not in str(error).lower() or attempt == 4:
+                text = str(error).lower()
+                racing = "already exists" in text or "duplicate" in text or _is_lock_error(error)
+                if not racing or attempt == 4:
                     raise
                 time.sleep(0.05 * (attempt + 1))
         return self
