@@ -24,7 +24,9 @@ browsers:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi
 
+# Lint first (seconds), then the unit, database and browser tests.
 test: env browsers
+	$(PY) -m ruff check .
 	DASH_TEST_CHROMEPATH=$$(command -v chromium) $(PY) -m pytest --headless $(PYTEST_ARGS)
 
 bench: env

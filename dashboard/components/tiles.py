@@ -45,4 +45,4 @@ def tile_grid(tiles: Sequence, *, wide: bool = False, **attrs) -> dbc.Row:
     """Tiles in a responsive grid: one per row on a phone, two on a tablet, up to four (``wide``: six)
     on a desktop."""
     sizes = dict(xs=12, sm=6, lg=4, xl=3) if not wide else dict(xs=12, sm=6, lg=4, xl=2)
-    return dbc.Row([dbc.Col(t, className="mb-3", **sizes) for t in tiles], className="g-3 tile-grid", **attrs)
+    return dbc.Row([dbc.Col(t, **sizes) for t in tiles], className="g-3 mb-3 tile-grid", **attrs)
