@@ -1,7 +1,8 @@
 """The embedded demo replica: an Odoo-shaped database (exact 17.0/18.0 tables and columns) holding
 400 days of a seeded story of a Tier-1 automotive supplier, ending at ``today``.
 
-``build_demo(url, scale=1, seed=42, version="17.0", today=None)`` is the only public function. The
+``build_demo(url, scale=1, seed=42, version="17.0", today=None, now=None)`` is the main public function;
+``story_clock`` tells the moment the story stops. The
 story (late vendor, breakdown work center, scrap excursion traced to a vendor lot, poor-margin product
 family, seasonal demand) is described in ``scenario.STORY`` and the generator modules.
 """
@@ -30,21 +31,47 @@ from data_access.schema import SUPPORTED_VERSIONS, odoo_schema
 # "enterprise" adds Odoo Enterprise's quality app (quality alerts: NC closure time); "community" has none.
 EDITIONS = ("enterprise", "community")
 
-__all__ = ["build_demo", "STORY"]
+__all__ = ["build_demo", "story_clock", "STORY"]
 
 PLANNING_DAYS = 7  # MOs are planned this many days beyond today
 
 
+STORY_HOUR = 14  # the story's clock on a given day: 14:00 UTC, or the build moment if earlier
+
+
+def story_clock(today: date | None = None, now: datetime | None = None) -> datetime:
+    """The moment the story stops (naive UTC, to the minute): nothing is done, written or logged after it.
+
+    ``now`` pins it (tests). Otherwise it is ``today`` at 14:00 UTC, but never later than the real
+    moment of the build: a demo built at 06:30 for the real today holds nothing after 06:30.
+    """
+    if now is not None:
+        if now.tzinfo is not None:
+            now = now.astimezone(timezone.utc).replace(tzinfo=None)
+        clock = now.replace(second=0, microsecond=0)
+        if today is not None and today != clock.date():
+            raise ValueError(f"now ({clock}) is not a moment of today ({today})")
+        return clock
+    real = datetime.now(timezone.utc).replace(tzinfo=None, second=0, microsecond=0)
+    day = today or real.date()
+    if day == real.date():
+        return min(at(day, STORY_HOUR), real)
+    return at(day, STORY_HOUR)  # another day's story, told up to its afternoon
+
+
 def build_demo(url: str, *, scale: int = 1, seed: int = 42, version: str = "17.0",
-               today: date | None = None, edition: str = "enterprise") -> dict:
+               today: date | None = None, now: datetime | None = None, edition: str = "enterprise") -> dict:
     """Create every table of ``odoo_schema(version)`` at ``url`` (dropping existing Odoo tables) and
-    fill them with the demo story. Returns ``{"seconds": float, "rows": {table: count}, "bytes": int}``."""
+    fill them with the demo story up to ``story_clock(today, now)``: history before it, plans after it.
+
+    Returns ``{"seconds": float, "rows": {table: count}, "bytes": int, "clock": datetime}``."""
     if scale < 1:
         raise ValueError("scale must be at least 1")
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}")
     started = time.monotonic()
-    today = today or datetime.now(timezone.utc).date()
+    clock = story_clock(today, now)
+    today = clock.date()
     schema = odoo_schema(version)
     engine = create_engine(url)
     try:
@@ -53,13 +80,13 @@ def build_demo(url: str, *, scale: int = 1, seed: int = 42, version: str = "17.0
         schema.metadata.create_all(engine)
         rng = random.Random(seed)
         sc = build_scenario(scale, rng)
-        with RowWriter(engine, schema, clock=at(today, 14)) as w:
+        with RowWriter(engine, schema, clock=clock) as w:
             created = at(today - timedelta(days=HISTORY_DAYS + 30), 8)
             enterprise = edition == "enterprise"
             modules = {**MODULES, **QUALITY_MODULES} if enterprise else MODULES
             write_master(w, sc, version, created, modules)  # fills the scenario's location ids first
             ids = Ids()
-            ctx = Ctx(w, sc, rng, ids, Ledger(w, sc, ids, rng), version, today, scale)
+            ctx = Ctx(w, sc, rng, ids, Ledger(w, sc, ids, rng), version, clock, scale)
             accounting = Accounting(ctx)
             accounting.write_chart(created)
             purchasing, sales = Purchasing(ctx), Sales(ctx, accounting)
@@ -78,7 +105,7 @@ def build_demo(url: str, *, scale: int = 1, seed: int = 42, version: str = "17.0
         _analyze(engine)
         size = _size(engine, url)
         rows = {name: w.counts.get(name, 0) for name in sorted(schema.metadata.tables)}
-        return {"seconds": round(time.monotonic() - started, 3), "rows": rows, "bytes": size}
+        return {"seconds": round(time.monotonic() - started, 3), "rows": rows, "bytes": size, "clock": clock}
     finally:
         engine.dispose()
 
@@ -101,7 +128,7 @@ def stockout_products(ctx: Ctx) -> list[tuple[int, int]]:
 
 def _orderpoints_and_stockouts(ctx: Ctx, purchasing: Purchasing) -> None:
     out = set(stockout_products(ctx))
-    when = at(ctx.today, 6)
+    when = min(at(ctx.today, 6), ctx.now)  # this morning's cycle count (or just now, before 06:00)
     for n, ((wid, pid), weekly) in enumerate(sorted(purchasing.weekly.items()), start=1):
         plant, product = ctx.sc.plant(wid), ctx.ledger.products[pid]
         ctx.w.add("stock_warehouse_orderpoint", {

@@ -1,5 +1,7 @@
 """What every history generator shares: the writer, the scenario, the seeded random source, the
-ledger, and the clock of the story (``now`` is ``today`` at 14:00 UTC; anything later is planned)."""
+ledger, and the clock of the story (``now``: the moment the demo stops, at most ``today`` 14:00 UTC
+and never after the build; anything done, written or logged happened before it, anything later is
+planned)."""
 from __future__ import annotations
 
 import random
@@ -25,12 +27,17 @@ class Ctx:
     ids: Ids
     ledger: Ledger
     version: str
-    today: date
+    clock: datetime
     scale: int
 
     @property
     def now(self) -> datetime:
-        return datetime.combine(self.today, time(14, 0))
+        """The story's present (naive UTC)."""
+        return self.clock
+
+    @property
+    def today(self) -> date:
+        return self.clock.date()
 
     @property
     def start(self) -> date:

@@ -239,7 +239,7 @@ def _maintenance(ctx: Ctx, plant: Plant, wc, start: datetime, end: datetime | No
     ctx.w.add("maintenance_request", {
         "id": rid, "name": f"{'Breakdown' if kind == 'corrective' else 'Preventive check'}: {wc.name}",
         "company_id": plant.company_id, "request_date": start.date(), "owner_user_id": 3, "category_id": 1,
-        "equipment_id": wc.id, "user_id": 3, "stage_id": 3 if end else 2, "priority": "3" if wc.breakdown else "2",
+        "equipment_id": wc.id, "user_id": 3, "stage_id": 3 if end else (1 if start > ctx.now else 2), "priority": "3" if wc.breakdown else "2",
         "close_date": end.date() if end else None, "kanban_state": "done" if end else "normal", "archive": False,
         "maintenance_type": kind, "schedule_date": start, "maintenance_team_id": 1,
         "duration": round((end - start).total_seconds() / 3600, 2) if end else 0.0, "recurring_maintenance": False,

@@ -86,6 +86,8 @@ class Purchasing:
         ctx, rng, now = self.ctx, self.ctx.rng, self.ctx.now
         lead = vendor.lead_days if vendor else 3
         ordered = at(day, rng.uniform(7, 11))
+        if ordered > now:
+            return  # later today: not ordered yet
         planned = at(day + timedelta(days=lead), 10)
         r = rng.random()
         if ordered > now - timedelta(days=6) and r < 0.5:
@@ -127,7 +129,7 @@ class Purchasing:
         first_done = min((d for d in receipts if d is not None), default=None)
         ctx.w.add("purchase_order", {
             "id": po_id, "name": name, "priority": "0", "origin": f"OP/{plant.code}", "date_order": ordered,
-            "date_approve": ordered + timedelta(hours=2) if state in ("purchase", "done") else None,
+            "date_approve": min(ordered + timedelta(hours=2), now) if state in ("purchase", "done") else None,
             "partner_id": vid, "currency_id": 1, "state": state, "invoice_count": 0,
             "invoice_status": "to invoice" if first_done else "no", "date_planned": planned,
             "amount_untaxed": round(untaxed, 2), "amount_tax": round(untaxed * 0.19, 2),

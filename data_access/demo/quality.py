@@ -46,6 +46,8 @@ def write_quality(ctx: Ctx) -> None:
             made = [p for p in ctx.sc.finished if p.plant_id == plant.id] or ctx.sc.finished
             product = rng.choice(made)
             opened = at(day, rng.uniform(6.5, 16))
+            if opened > now:
+                continue  # later today: not found yet
             closed = opened + timedelta(days=rng.lognormvariate(1.2, 0.5))
             _alert(ctx, next_id, team_id, plant.company_id, f"{rng.choice(ISSUES)} on {product.code}", opened,
                    closed if closed <= now else None, product.id, None, None, str(rng.choice((0, 0, 1, 2))))
@@ -71,7 +73,7 @@ def _alert(ctx: Ctx, alert_id: int, team: int, company: int, title: str, opened,
            priority: str, *, corrective: str | None = None, preventive: str | None = None) -> None:
     stage = 4 if closed else (1 if ctx.now - opened < timedelta(days=1) else 2)
     row = {"id": alert_id, "name": f"QA/{opened:%Y}/{alert_id:05d}", "description": title, "stage_id": stage,
-           "company_id": company, "date_assign": opened + timedelta(hours=2), "date_close": closed, "user_id": ADMIN,
+           "company_id": company, "date_assign": min(opened + timedelta(hours=2), ctx.now), "date_close": closed, "user_id": ADMIN,
            "team_id": team, "partner_id": partner, "product_tmpl_id": product, "product_id": product, "lot_id": lot,
            "priority": priority, "action_corrective": corrective, "action_preventive": preventive, **magic(opened)}
     row["write_date"] = closed or opened

@@ -45,6 +45,8 @@ class Sales:
     def _order(self, cust: Partner, wh: Plant, products: list[Product], day: date, oem: bool) -> None:
         ctx, rng, now, w = self.ctx, self.ctx.rng, self.ctx.now, self.ctx.w
         ordered = at(day, rng.uniform(6, 18))
+        if ordered > now:
+            return  # later today: not ordered yet
         commitment = at((ordered + timedelta(days=rng.randint(5, 14))).date(), 6) if oem else None
         lead = 0.0 if oem else float(rng.randint(3, 7))
         promise = commitment or ordered + timedelta(days=lead)

@@ -48,14 +48,17 @@ class Ledger:
                 scheduled: datetime, done: datetime | None, state: str, origin: str, sale_id: int | None = None,
                 backorder_id: int | None = None, return_id: int | None = None) -> int:
         pid = self.ids("stock_picking")
+        # created the day before it is due, but not after it was done nor after the story's clock
+        created = min(d for d in (scheduled - timedelta(days=1), done if state == "done" else None, self.w.clock)
+                      if d is not None)
         self.w.add("stock_picking", {
             "id": pid, "name": f"{prefix}/{pid:06d}", "origin": origin, "backorder_id": backorder_id,
             "return_id": return_id, "move_type": "direct", "state": state, "priority": "0",
             "scheduled_date": scheduled, "date_deadline": scheduled, "has_deadline_issue": False,
-            "date": scheduled - timedelta(days=1), "date_done": done if state == "done" else None,
+            "date": created, "date_done": done if state == "done" else None,
             "location_id": src, "location_dest_id": dst, "picking_type_id": ptype, "partner_id": partner,
             "company_id": company, "user_id": ADMIN, "printed": state == "done", "is_locked": True, "sale_id": sale_id,
-            **magic(scheduled - timedelta(days=1))})
+            **magic(created)})
         return pid
 
     def lot(self, product: Product, name: str, company: int, when: datetime) -> int:

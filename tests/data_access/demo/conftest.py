@@ -1,9 +1,10 @@
 """Demo replicas built once per test session: SQLite and PostgreSQL (17.0), PostgreSQL 18.0, and a
-SQLite build with another seed. All use a fixed ``today`` so the results are deterministic."""
+SQLite build with another seed. All use a fixed clock (``TODAY`` at 14:00 UTC, the latest story hour)
+so the results are deterministic, whatever the real day."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 import io
 from contextlib import redirect_stdout
@@ -18,6 +19,7 @@ from data_access.schema import odoo_schema
 from helpers.pg import drop_database, fresh_database, worker_suffix
 
 TODAY = date(2026, 6, 30)
+CLOCK = datetime.combine(TODAY, time(14, 0))
 
 
 @dataclass
@@ -35,7 +37,7 @@ class Built:
 
 
 def _build(url: str, version: str, dialect: str, seed: int = 42) -> Built:
-    stats = build_demo(url, scale=1, seed=seed, version=version, today=TODAY)
+    stats = build_demo(url, scale=1, seed=seed, version=version, now=CLOCK)
     return Built(url, version, dialect, stats, create_engine(url))
 
 
