@@ -12,10 +12,19 @@ __all__ = ["companies", "warehouses", "workcenters", "partners", "products", "NA
 
 
 def companies(conn, schema, ctx) -> dict[int, dict]:
-    """Companies in scope: ``{id: {"name"}}``."""
-    c = schema.res_company
-    stmt = select(c.c.id, c.c.name).where(in_ids(c.c.id, ctx.company_ids)).order_by(c.c.id)
-    return {r.id: {"name": r.name} for r in conn.execute(stmt)}
+    """Companies in scope: ``{id: {"name", "currency", "currency_symbol"}}``.
+
+    ``currency`` is the ISO code of the company currency (``res_company.currency_id`` ->
+    ``res_currency.name``, e.g. ``"EUR"``), the currency of every company-currency amount
+    (``balance``, valuation ``value``...); ``currency_symbol`` is Odoo's symbol (``"€"``). Both are
+    ``None`` when the company has no currency row.
+    """
+    c, cur = schema.res_company, schema.res_currency
+    stmt = (select(c.c.id, c.c.name, cur.c.name.label("currency"), cur.c.symbol.label("currency_symbol"))
+            .select_from(c.outerjoin(cur, cur.c.id == c.c.currency_id))
+            .where(in_ids(c.c.id, ctx.company_ids)).order_by(c.c.id))
+    return {r.id: {"name": r.name, "currency": r.currency, "currency_symbol": r.currency_symbol}
+            for r in conn.execute(stmt)}
 
 
 def warehouses(conn, schema, ctx, ids=None) -> dict[int, dict]:

@@ -176,3 +176,23 @@ def test_history_spans_thirteen_months_to_today(demo):
         last_done = conn.execute(select(func.max(s.stock_move.c.date)).where(s.stock_move.c.state == "done")).scalar_one()
     assert first.date() <= TODAY - timedelta(days=395) and last.date() == TODAY
     assert last_done.date() == TODAY
+
+
+def test_companies_keep_their_books_in_euro(demo):
+    # Both companies are German GmbHs (Stuttgart, Neuss); every document and invoice line of the demo is
+    # in EUR, so the company currency is EUR for both, the Atlanta centre included.
+    from dashboard.kpis.period import Period
+    from data_access.engine import Replica
+    from data_access.queries.dimensions import companies
+
+    replica = Replica(demo.url)
+    try:
+        rows = replica.run(companies, Period(demo.today, 30).context())
+    finally:
+        replica.dispose()
+    assert {cid: (r["currency"], r["currency_symbol"]) for cid, r in rows.items()} == {1: ("EUR", "€"), 2: ("EUR", "€")}
+    s = demo.schema
+    with demo.engine.connect() as conn:
+        for table in (s.sale_order, s.purchase_order, s.account_move):
+            assert _values(conn, table, "currency_id") == {1}, table.name
+        assert _values(conn, s.account_move_line, "company_currency_id") == {1}
