@@ -6,7 +6,7 @@ gives an empty list (or None), never an exception.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
@@ -14,7 +14,7 @@ from data_access import sqlfuncs
 from data_access.context import QueryContext
 from data_access.queries.production import as_float, not_cancelled, site_map_select
 
-__all__ = ["as_id", "check_limit", "product_name", "late_mos", "workcenter_workorders", "workorder_detail",
+__all__ = ["as_id", "check_limit", "reference_time", "product_name", "late_mos", "workcenter_workorders", "workorder_detail",
            "downtime_pareto"]
 
 MAX_LIMIT = 5000
@@ -29,6 +29,15 @@ def as_id(value) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip()) or None
     return None
+
+
+def reference_time(ctx: QueryContext, now: datetime | None = None) -> datetime:
+    """The instant at which "open and past its deadline" is judged: ``now`` when given, else the end
+    of P, or the present moment when P has not ended yet (a deadline later today is not passed)."""
+    if now is not None:
+        return now
+    present = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return min(ctx.end, present)
 
 
 def check_limit(limit) -> int:
@@ -53,20 +62,22 @@ def late_mos(conn, schema, ctx: QueryContext, *, warehouse_id=None, limit: int =
 
     Rows (worst first): ``id``, ``model`` ('mrp.production'), ``name``, ``product_id``, ``product``,
     ``state``, ``date_deadline``, ``date_finished``, ``warehouse_id``, ``company_id``, ``status``
-    ('done_late': done after its deadline; 'late': open and past deadline at ``now``; 'at_risk': open,
-    deadline in P but still ahead of ``now``) and ``days_late`` (days from the deadline to the finish,
-    or to ``now`` for open MOs; negative when at risk). ``now`` defaults to the end of P.
+    ('done_late': done strictly after its deadline; 'late': open and past deadline at ``now``;
+    'at_risk': open, deadline in P but still ahead of ``now``) and ``days_late`` (exact fractional days
+    from the deadline to the finish, always > 0 for 'done_late' however small the delay; to ``now`` for
+    open MOs, negative when at risk). ``now`` defaults to ``reference_time``: the end of P, or the
+    present moment when P has not ended.
     """
     limit = check_limit(limit)
     wh = None if warehouse_id is None else as_id(warehouse_id)
     if warehouse_id is not None and wh is None:
         return []
-    ref = now or ctx.end
+    ref = reference_time(ctx, now)
     d = conn.dialect.name
     mo, ptype = schema.mrp_production, schema.stock_picking_type
     pp, ptarget, pname = product_name(schema, ctx.lang, d)
     is_done = mo.c.state == "done"
-    on_time = and_(is_done, mo.c.date_finished.isnot(None), mo.c.date_finished <= mo.c.date_deadline)
+    done_late = and_(is_done, mo.c.date_finished.isnot(None), mo.c.date_finished > mo.c.date_deadline)
     is_open = mo.c.state.not_in(("done", "cancel"))
     reference = case((is_done, mo.c.date_finished), else_=literal(ref))
     days_late = as_float(sqlfuncs.days_between(mo.c.date_deadline, reference, d))
@@ -81,7 +92,8 @@ def late_mos(conn, schema, ctx: QueryContext, *, warehouse_id=None, limit: int =
             not_cancelled(mo.c.state),
             mo.c.date_deadline.isnot(None),
             mo.c.date_deadline < ctx.end,
-            or_(and_(mo.c.date_deadline >= ctx.start, ~on_time), and_(is_open, mo.c.date_deadline < literal(ref))),
+            or_(and_(mo.c.date_deadline >= ctx.start, or_(done_late, is_open)),
+                and_(is_open, mo.c.date_deadline < literal(ref))),
             sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids),
             sqlfuncs.in_ids(ptype.c.warehouse_id, ctx.warehouse_ids),
             sqlfuncs.in_ids(ptype.c.warehouse_id, None if wh is None else (wh,)),
@@ -104,32 +116,43 @@ def workcenter_workorders(conn, schema, ctx: QueryContext, *, workcenter_id, lim
     """The work orders of a work center finished or started in P (not cancelled), latest first.
 
     Rows: ``id``, ``model`` ('mrp.workorder'), ``name``, ``state``, ``production_id``,
-    ``production_name``, ``product_id``, ``product``, ``date_start``, ``date_finished``,
+    ``production_name``, ``mo_state`` (the MO's state), ``product_id``, ``product``, ``date_start``,
+    ``date_finished`` (Odoo's: the actual finish when done, the planned end otherwise),
     ``date_deadline`` (the MO's), ``duration_expected``, ``duration`` (minutes), ``qty_produced``,
-    ``scrap_qty`` (done scraps of the work order) and ``late`` (finished after the MO's deadline, or
-    open past it at ``now``, default the end of P).
+    ``scrap_qty`` (done scraps of the work order), ``late`` and ``mo_late``.
+
+    ``late``: the work order finished strictly after its MO's deadline, or is not finished and the
+    deadline has passed at ``now`` (default ``reference_time``: the end of P, or the present moment).
+    ``mo_late``: its MO is late by the same rule (finished after the deadline, or open past it), as
+    ``late_mos`` counts it: a work order that ended in time can still belong to a late MO (the
+    delay came later in the routing).
     """
     limit = check_limit(limit)
     wc = as_id(workcenter_id)
     if wc is None:
         return []
-    ref = now or ctx.end
+    ref = reference_time(ctx, now)
     d = conn.dialect.name
     wo, mo = schema.mrp_workorder, schema.mrp_production
     pp, ptarget, pname = product_name(schema, ctx.lang, d)
     scrap = _scrap_by_workorder(schema)
+    has_deadline = mo.c.date_deadline.isnot(None)
     late = or_(
-        and_(wo.c.state == "done", mo.c.date_deadline.isnot(None), wo.c.date_finished > mo.c.date_deadline),
-        and_(wo.c.state != "done", mo.c.date_deadline.isnot(None), mo.c.date_deadline < literal(ref)),
+        and_(wo.c.state == "done", has_deadline, wo.c.date_finished > mo.c.date_deadline),
+        and_(wo.c.state != "done", has_deadline, mo.c.date_deadline < literal(ref)),
+    )
+    mo_late = or_(
+        and_(mo.c.state == "done", has_deadline, mo.c.date_finished > mo.c.date_deadline),
+        and_(mo.c.state.not_in(("done", "cancel")), has_deadline, mo.c.date_deadline < literal(ref)),
     )
     q = (
         select(wo.c.id, wo.c.name, wo.c.state, wo.c.production_id, mo.c.name.label("production_name"),
-               mo.c.product_id, pname.label("product"), wo.c.date_start, wo.c.date_finished, mo.c.date_deadline,
+               mo.c.state.label("mo_state"), mo.c.product_id, pname.label("product"), wo.c.date_start, wo.c.date_finished, mo.c.date_deadline,
                as_float(func.coalesce(wo.c.duration_expected, 0)).label("duration_expected"),
                as_float(func.coalesce(wo.c.duration, 0)).label("duration"),
                as_float(func.coalesce(wo.c.qty_produced, 0)).label("qty_produced"),
                as_float(func.coalesce(scrap.c.qty, 0)).label("scrap_qty"),
-               case((late, True), else_=False).label("late"))
+               case((late, True), else_=False).label("late"), case((mo_late, True), else_=False).label("mo_late"))
         .select_from(wo.join(mo, mo.c.id == wo.c.production_id)
                      .outerjoin(ptarget, pp.c.id == mo.c.product_id)
                      .outerjoin(scrap, scrap.c.workorder_id == wo.c.id))
@@ -143,7 +166,8 @@ def workcenter_workorders(conn, schema, ctx: QueryContext, *, workcenter_id, lim
         .order_by(func.coalesce(wo.c.date_finished, wo.c.date_start).desc(), wo.c.id.desc())
         .limit(limit)
     )
-    return [dict(r, model="mrp.workorder", late=bool(r["late"])) for r in conn.execute(q).mappings()]
+    return [dict(r, model="mrp.workorder", late=bool(r["late"]), mo_late=bool(r["mo_late"]))
+            for r in conn.execute(q).mappings()]
 
 
 def workorder_detail(conn, schema, *, workorder_id, lang: str = "en_US",

@@ -2,15 +2,17 @@
 
 Period: June 2026 in UTC -> [2026-06-01 00:00, 2026-07-01 00:00), company 1.
 """
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from dashboard.kpis.period import Period
-from data_access.queries.production_drill import downtime_pareto, late_mos, workcenter_workorders, workorder_detail
+from data_access.queries.production_drill import (downtime_pareto, late_mos, reference_time, workcenter_workorders,
+                                                  workorder_detail)
 from helpers.odoo_db import dt
 
 CO1 = Period(date(2026, 6, 30), 30).context(company_ids=(1,))
+END = CO1.end  # "late" is judged at the end of P (pinned: P is past only on machines dated after June 2026)
 
 
 def data(db):
@@ -83,13 +85,13 @@ def data(db):
 
 def test_late_mos(odoo_db):
     data(odoo_db)
-    rows = odoo_db.replica.run(late_mos, CO1)
+    rows = odoo_db.replica.run(late_mos, CO1, now=END)
     assert [(r["id"], r["status"], round(r["days_late"], 6), r["warehouse_id"]) for r in rows] == [
         (4, "late", 37.0, 2), (3, "late", 11.0, 1), (2, "done_late", 2.0, 1)]
     assert rows[2]["model"] == "mrp.production" and rows[2]["name"] == "MO2" and rows[2]["product"] == "Bracket"
     assert str(rows[2]["date_deadline"])[:16] == "2026-06-10 12:00"
-    assert [r["id"] for r in odoo_db.replica.run(late_mos, CO1, warehouse_id=1)] == [3, 2]
-    assert [r["id"] for r in odoo_db.replica.run(late_mos, CO1, limit=1)] == [4]
+    assert [r["id"] for r in odoo_db.replica.run(late_mos, CO1, warehouse_id=1, now=END)] == [3, 2]
+    assert [r["id"] for r in odoo_db.replica.run(late_mos, CO1, limit=1, now=END)] == [4]
 
 
 def test_late_mos_at_an_instant_and_in_german(odoo_db):
@@ -109,15 +111,70 @@ def test_late_mos_bad_warehouse_id_is_empty(odoo_db):
 
 def test_workcenter_workorders(odoo_db):
     data(odoo_db)
-    rows = odoo_db.replica.run(workcenter_workorders, CO1, workcenter_id=1)
-    assert [(r["id"], r["late"]) for r in rows] == [(12, True), (11, True), (10, False), (16, False)]
+    rows = odoo_db.replica.run(workcenter_workorders, CO1, workcenter_id=1, now=END)
+    assert [(r["id"], r["late"], r["mo_late"], r["mo_state"]) for r in rows] == [
+        (12, True, True, "progress"), (11, True, True, "done"), (10, False, False, "done"), (16, False, False, "done")]
     r11 = rows[1]
     assert (r11["model"], r11["production_id"], r11["production_name"], r11["product"], r11["state"]) == (
         "mrp.workorder", 2, "MO2", "Bracket", "done")
+    assert (str(r11["date_start"])[:16], str(r11["date_finished"])[:16]) == ("2026-06-12 08:00", "2026-06-12 10:00")
+    # the oven's waiting work order belongs to an MO whose deadline passed before P: late, though not started
+    assert [(r["id"], r["late"], r["state"]) for r in odoo_db.replica.run(
+        workcenter_workorders, CO1, workcenter_id=4, now=END)] == [(20, True, "pending")]
     assert (r11["duration_expected"], r11["duration"], r11["qty_produced"], r11["scrap_qty"]) == (30.0, 40.0, 3.0, 2.0)
     assert odoo_db.replica.run(workcenter_workorders, CO1, workcenter_id=999) == []
     assert odoo_db.replica.run(workcenter_workorders, CO1, workcenter_id="x") == []
     assert [r["id"] for r in odoo_db.replica.run(workcenter_workorders, CO1, workcenter_id="1", limit=2)] == [12, 11]
+
+
+def test_late_is_strict_to_the_second_and_keeps_tiny_delays(odoo_db):
+    # A deadline met to the second is on time; five minutes over is late by exactly 5/1440 days (the
+    # page shows "5 min late"); a done MO without a finish date cannot be judged and is left out.
+    odoo_db.insert("stock_warehouse", {"id": 1, "company_id": 1})
+    odoo_db.insert("stock_picking_type", {"id": 11, "warehouse_id": 1, "company_id": 1})
+    odoo_db.insert("mrp_workcenter", {"id": 1, "name": "Press"})
+    odoo_db.insert("mrp_production", *[
+        {"id": i, "name": f"MO{i}", "picking_type_id": 11, "state": "done", "company_id": 1,
+         "date_deadline": dt("2026-06-10 12:00:00"), "date_finished": finished and dt(finished)}
+        for i, finished in ((1, "2026-06-10 12:00:00"), (2, "2026-06-10 12:05:00"), (3, "2026-06-10 12:00:01"),
+                            (4, None))])
+    odoo_db.insert("mrp_workorder", *[
+        {"id": 10 + i, "name": f"WO{i}", "workcenter_id": 1, "production_id": i, "state": "done",
+         "date_start": dt("2026-06-10 08:00"), "date_finished": end and dt(end)}
+        for i, end in ((1, "2026-06-10 12:00:00"), (2, "2026-06-10 12:05:00"), (3, "2026-06-10 11:00:00"))])
+    rows = odoo_db.replica.run(late_mos, CO1, now=END)
+    assert [(r["id"], r["status"]) for r in rows] == [(2, "done_late"), (3, "done_late")]
+    assert rows[0]["days_late"] == pytest.approx(5 / 1440, rel=1e-6)
+    assert 0 < rows[1]["days_late"] == pytest.approx(1 / 86400, rel=1e-3)
+    wos = {r["id"]: (r["late"], r["mo_late"]) for r in odoo_db.replica.run(workcenter_workorders, CO1, workcenter_id=1,
+                                                                           now=END)}
+    # WO13 ended an hour before the deadline: on time itself, but its MO finished a second late
+    assert wos == {11: (False, False), 12: (True, True), 13: (False, True)}
+
+
+def test_lateness_is_judged_now_while_the_period_runs(odoo_db):
+    present = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    running = Period(present.date() + timedelta(days=1), 30).context(company_ids=(1,))
+    assert present <= reference_time(running) <= datetime.now(timezone.utc).replace(tzinfo=None)
+    assert reference_time(CO1.__class__(start=datetime(2020, 1, 1), end=datetime(2020, 2, 1))) == datetime(2020, 2, 1)
+    assert reference_time(running, now=END) == END
+    odoo_db.insert("stock_warehouse", {"id": 1, "company_id": 1})
+    odoo_db.insert("stock_picking_type", {"id": 11, "warehouse_id": 1, "company_id": 1})
+    odoo_db.insert("mrp_workcenter", {"id": 1, "name": "Press"})
+    odoo_db.insert("mrp_production",
+                   {"id": 1, "name": "MO1", "picking_type_id": 11, "state": "progress", "company_id": 1,
+                    "date_deadline": present - timedelta(hours=1)},
+                   {"id": 2, "name": "MO2", "picking_type_id": 11, "state": "confirmed", "company_id": 1,
+                    "date_deadline": present + timedelta(hours=3)})
+    odoo_db.insert("mrp_workorder",
+                   {"id": 11, "name": "WO1", "workcenter_id": 1, "production_id": 1, "state": "progress",
+                    "date_start": present - timedelta(hours=5), "date_finished": present + timedelta(hours=1)},
+                   {"id": 12, "name": "WO2", "workcenter_id": 1, "production_id": 2, "state": "ready",
+                    "date_start": present - timedelta(hours=2), "date_finished": present + timedelta(hours=2)})
+    # a deadline later today has not passed yet, though the period runs to the end of tomorrow
+    assert [(r["id"], r["status"]) for r in odoo_db.replica.run(late_mos, running)] == [(1, "late"), (2, "at_risk")]
+    assert {r["id"]: r["late"] for r in odoo_db.replica.run(workcenter_workorders, running, workcenter_id=1)} == {
+        11: True, 12: False}
 
 
 def test_workorder_detail(odoo_db):
