@@ -1,122 +1,93 @@
-"""Status and entity x day heat maps from small literal inputs."""
-from dashboard.figures.heatmap import (CELL_FILLS, STATUS_Z, change_arrow, entity_day_heatmap, status_heatmap,
-                                       wrap_label)
+"""The one heat map and its KPI cells: grade colours, blank no-data cells, click data, escaped links."""
+
+from dashboard.figures.heatmap import Cell, change_arrow, heatmap, kpi_cell, wrap_label
 from dashboard.kpis.catalogue import Catalogue
+from dashboard.vocab import GRADES
 
 CAT = Catalogue()
-ROWS = [(1, "STU plant"), (2, "PLZ plant")]
-KPIS = ["oee", "downtime_hours"]
+ROWS = [(1, "STU plant"), (2, "PLZ <plant>")]
+COLUMNS = [("oee", "OEE"), ("downtime_hours", "Downtime")]
+KEYS = list(GRADES)
 
 
-def _fig():
-    current = {
-        (1, "oee"): {"value": 0.80, "status": "ok"},
-        (2, "oee"): {"value": 0.50, "status": "critical"},
-        (1, "downtime_hours"): {"value": 30.0, "status": "warning"},
+def _cells():
+    return {
+        (1, "oee"): kpi_cell(CAT["oee"], {"value": 0.86, "status": "ok"}, "STU plant"),
+        (2, "oee"): kpi_cell(CAT["oee"], {"value": 0.50, "status": "critical"}, "PLZ plant"),
+        (1, "downtime_hours"): kpi_cell(CAT["downtime_hours"], {"value": 30.0, "status": "warning"}, "STU plant"),
         # (2, downtime_hours) missing: no data
     }
-    previous = {(1, "oee"): 0.70, (2, "oee"): 0.55, (1, "downtime_hours"): 30.0}
-    return status_heatmap(ROWS, KPIS, current, previous, CAT)
 
 
-def test_cells_are_coloured_by_status_with_value_text_and_arrows():
-    trace = _fig().data[0]
-    assert [list(r) for r in trace.z] == [[STATUS_Z["ok"], STATUS_Z["warning"]],
-                                          [STATUS_Z["critical"], STATUS_Z["no_data"]]]
-    # OEE rose 70 % -> 80 %: better (green up arrow); fell 55 % -> 50 %: worse (red down arrow).
-    assert trace.text[0][0] == "80.0 % <span style='color:#1b5e20'>▲</span>"
-    assert trace.text[1][0] == "50.0 % <span style='color:#b71c1c'>▼</span>"
-    assert trace.text[0][1] == "30.0 h"  # unchanged: no arrow
-    assert trace.text[1][1] == "–"
+def _colour(trace, z: float) -> str:
+    """The fill a z value gets from the trace's step colour scale."""
+    where = (z - trace.zmin) / (trace.zmax - trace.zmin)
+    stops = list(trace.colorscale)
+    return next(colour for (lo, colour), (hi, _) in zip(stops, stops[1:], strict=False) if lo <= where <= hi)
+
+
+def test_cells_are_filled_with_their_grade_colour():
+    trace = heatmap(ROWS, COLUMNS, _cells(), empty_message="none").data[0]
+    grades = [["on_target", "warning"], ["critical", "no_data"]]
+    for r, row in enumerate(grades):
+        for c, key in enumerate(row):
+            assert trace.z[r][c] == KEYS.index(key) + 0.5
+            assert _colour(trace, trace.z[r][c]) == GRADES[key].fill
+    assert trace.showscale is False
+
+
+def test_values_in_their_unit_and_no_data_blank():
+    trace = heatmap(ROWS, COLUMNS, _cells(), empty_message="none").data[0]
+    assert [list(r) for r in trace.text] == [["86.0 %", "30.0 h"], ["50.0 %", ""]]
+    assert kpi_cell(CAT["oee"], {"value": None, "status": "no_data"}, "x").text == ""
+    assert kpi_cell(CAT["oee"], None, "x") == Cell("", "no_data", kpi_cell(CAT["oee"], None, "x").hover)
+
+
+def test_customdata_names_the_row_and_column_of_each_cell():
+    trace = heatmap(ROWS, COLUMNS, _cells(), empty_message="none").data[0]
     assert [list(map(list, r)) for r in trace.customdata] == [[[1, "oee"], [1, "downtime_hours"]],
                                                              [[2, "oee"], [2, "downtime_hours"]]]
 
 
-def test_colour_scale_maps_each_status_to_its_fill():
-    trace = _fig().data[0]
-    assert trace.zmin == 0 and trace.zmax == len(CELL_FILLS) - 1
-    stops = {round(p * (len(CELL_FILLS) - 1)): c for p, c in trace.colorscale}
-    assert stops[STATUS_Z["critical"]] == CELL_FILLS["critical"] == "#ef9a9a"
-    assert stops[STATUS_Z["ok"]] == CELL_FILLS["ok"]
-
-
-def test_axes_carry_labels_and_hover_explains_the_cell():
-    fig = _fig()
-    assert list(fig.layout.xaxis.ticktext) == ["OEE", "Downtime"]
-    assert list(fig.layout.yaxis.ticktext) == ["STU plant", "PLZ plant"]
-    hover = fig.data[0].hovertext[1][0]
-    assert "PLZ plant" in hover and "Critical" in hover and "previous 55.0 % (worse)" in hover
-    assert "Target 85.0 % · amber < 75.0 % · red < 60.0 %" in hover
-    assert "Owner: plant" in hover and "Availability x performance x quality" in hover
+def test_hover_says_the_status_in_words_with_the_thresholds_used():
+    hover = kpi_cell(CAT["oee"], {"value": 0.80, "status": "ok"}, "PLZ plant").hover
+    assert "<b>80.0 %</b> · ○ Below target, within tolerance" in hover  # the engine's "ok" is not "on target"
+    assert "Target ≥ 85.0 % · warning < 75.0 % · critical < 60.0 %" in hover
+    day = CAT.for_scope("downtime_hours", "workcenter", 6, 1)
+    assert CAT["downtime_hours"].red != day.red  # scaled to one day
+    assert f"critical > {day.red:.1f} h" in kpi_cell(day, {"value": 9.0, "status": "critical"}, "Press").hover
+    missing = heatmap(ROWS, COLUMNS, {}, empty_message="none").data[0].hovertext[1][1]
+    assert "PLZ &lt;plant&gt;" in missing and "No data" in missing
 
 
 def test_unavailable_cells_say_why():
-    fig = status_heatmap([(1, "Acme")], ["gross_margin_pct"],
-                         {(1, "gross_margin_pct"): {"value": None, "status": "unavailable", "reason": "app missing"}},
-                         {}, CAT, row_kind="company")
-    assert fig.data[0].text[0][0] == "n/a"
-    assert fig.data[0].z[0][0] == STATUS_Z["unavailable"]
-    assert "Why: app missing" in fig.data[0].hovertext[0][0]
+    cell = kpi_cell(CAT["gross_margin_pct"], {"value": None, "status": "unavailable", "reason": "app <missing>"}, "Acme")
+    assert cell.text == "n/a" and cell.grade == "unavailable" and "Why: app &lt;missing&gt;" in cell.hover
 
 
-def test_empty_input_gives_an_empty_state_figure():
-    fig = status_heatmap([], KPIS, {}, {}, CAT, empty_message="No sites in your scope.")
-    assert len(fig.data) == 0
-    assert fig.layout.annotations[0].text == "No sites in your scope."
-
-
-def test_change_arrow_is_direction_aware():
+def test_change_arrows_are_direction_aware():
     assert change_arrow(CAT["downtime_hours"], 10.0, 20.0) == ("▼", "better")
     assert change_arrow(CAT["downtime_hours"], 20.0, 10.0) == ("▲", "worse")
     assert change_arrow(CAT["oee"], 0.5, None) == ("", None)
-    assert change_arrow(CAT["oee"], 0.5, 0.5) == ("", None)
+    assert kpi_cell(CAT["oee"], {"value": 0.8, "status": "ok"}, "x", previous=0.7, compare=True).text == \
+        "80.0 % <span style='color:#1b5e20'>▲</span>"
 
 
-def test_entity_day_matrix_pivots_rows_and_orders_days():
-    rows = [
-        {"id": 6, "name": "Press 2", "day": "2026-11-02", "value": 0.4},
-        {"id": 6, "name": "Press 2", "day": "2026-11-01", "value": 0.9},
-        {"id": 4, "name": "Lathe", "day": "2026-11-02", "value": None},
-    ]
-    fig = entity_day_heatmap(rows, unit="ratio", label="OEE", direction="higher", zmin=0, zmax=1)
-    trace = fig.data[0]
-    assert list(trace.x) == ["2026-11-01", "2026-11-02"]
-    assert list(fig.layout.yaxis.ticktext) == ["Press 2", "Lathe"]
-    assert [list(r) for r in trace.z] == [[0.9, 0.4], [None, None]]
-    assert [list(r) for r in trace.text] == [["90.0 %", "40.0 %"], ["", ""]]
-    assert list(trace.customdata[0][1]) == [6, "2026-11-02"]
-    assert trace.colorscale[0][1] == "#c62828" and trace.colorscale[-1][1] == "#2e7d32"
+def test_row_labels_become_escaped_links():
+    fig = heatmap(ROWS, COLUMNS, {}, empty_message="none", links={2: "/plant/workcenter/2?as_of=2026-11-21&days=28"})
+    ticks = list(fig.layout.yaxis.ticktext)
+    assert ticks[0] == "STU plant"
+    assert ticks[1] == '<a href="/plant/workcenter/2?as_of=2026-11-21&days=28" target="_self">PLZ &lt;plant&gt;</a>'
+    evil = heatmap(ROWS[:1], COLUMNS, {}, empty_message="none", links={1: '/a" onclick="x<b>'})
+    href = evil.layout.yaxis.ticktext[0].split('href="')[1].split('" target')[0]
+    assert '"' not in href and "<" not in href and ">" not in href
 
 
-def test_entity_day_matrix_lower_is_better_reverses_colours():
-    rows = [{"id": 1, "name": "A", "day": "2026-11-01", "value": 2.0}]
-    trace = entity_day_heatmap(rows, unit="hours", label="Downtime", direction="lower").data[0]
-    assert trace.colorscale[0][1] == "#2e7d32" and trace.colorscale[-1][1] == "#c62828"
-
-
-def test_entity_day_matrix_empty():
-    fig = entity_day_heatmap([], unit="ratio", label="OEE", empty_message="No work orders finished in this period.")
-    assert len(fig.data) == 0 and fig.layout.annotations[0].text == "No work orders finished in this period."
-
-
-def test_thresholds_in_hover_are_those_for_the_period_length():
-    from dataclasses import replace
-
-    class Scaled:  # a catalogue whose downtime thresholds are per 30 days, like the real one
-        def __getitem__(self, kpi):
-            return CAT[kpi]
-
-        def for_scope(self, kpi, kind, scope_id, days):
-            return replace(CAT[kpi], target=0.0, amber=30.0 * days / 30, red=60.0 * days / 30)
-
-    fig = status_heatmap([(1, "STU")], ["downtime_hours"], {(1, "downtime_hours"): {"value": 20.0, "status": "warning"}},
-                         {}, Scaled(), days=15)
-    assert "Target 0.0 h · amber > 15.0 h · red > 30.0 h" in fig.data[0].hovertext[0][0]
+def test_empty_input_gives_an_empty_state_figure():
+    fig = heatmap([], COLUMNS, {}, empty_message="No sites in your scope.")
+    assert len(fig.data) == 0 and fig.layout.annotations[0].text == "No sites in your scope."
 
 
 def test_long_column_labels_wrap_onto_two_lines():
     assert wrap_label("OEE") == "OEE"
     assert wrap_label("Schedule adherence") == "Schedule<br>adherence"
-    assert wrap_label("Days inventory outstanding") == "Days inventory<br>outstanding"
-    fig = status_heatmap([(1, "STU")], ["schedule_adherence"], {}, {}, CAT)
-    assert list(fig.layout.xaxis.ticktext) == ["Schedule<br>adherence"] and fig.layout.xaxis.tickangle == 0
