@@ -42,7 +42,7 @@ def _column_def(c: Column) -> dict:
     if c.kind == "number":
         d.update(type="rightAligned", filter="agNumberColumnFilter")
     elif c.kind == "link":
-        d.update(cellRenderer="markdown", linkTarget="_self")
+        d["cellRenderer"] = "markdown"  # links open in the same tab (AG Grid's default)
     elif c.kind == "status":
         d["cellClassRules"] = {f"grade-cell-{k}": {"function": f"params.data.{c.field}_grade === '{k}'"}
                                for k in _GRADE_KEYS}
@@ -63,7 +63,7 @@ def data_grid(grid_id: str, columns: Sequence[Column], rows: Sequence[Mapping] =
     if height is None:
         options["domLayout"] = "autoHeight"
     grid = dag.AgGrid(
-        id=grid_id, columnDefs=[_column_def(c) for c in columns], rowData=list(rows),
+        id=grid_id, columnDefs=[_column_def(c) for c in columns], rowData=_with_string_ids(rows),
         defaultColDef={"wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions=options, getRowId="params.data.id", className="ag-theme-quartz data-grid",
         style={"height": f"{height}px"} if height else {"height": None},
@@ -73,6 +73,11 @@ def data_grid(grid_id: str, columns: Sequence[Column], rows: Sequence[Mapping] =
     if csv_name:
         tools.append(html.Button("Export CSV", id=f"{grid_id}-csv", n_clicks=0, className="btn btn-sm btn-outline-secondary"))
     return html.Div([html.Div(tools, className="grid-tools") if tools else None, grid], className="grid-wrap")
+
+
+def _with_string_ids(rows: Sequence[Mapping]) -> list[dict]:
+    """AG Grid wants row ids as strings (``getRowId``); the record's ``id`` is kept as text."""
+    return [{**r, "id": str(r["id"])} if "id" in r else dict(r) for r in rows]
 
 
 def csv_export(grid_id: str) -> None:

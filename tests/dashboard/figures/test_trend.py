@@ -1,35 +1,37 @@
 """KPI trend with target line and direction-aware threshold bands."""
 from dataclasses import replace
 
-from dashboard.figures.theme import STATUS_COLOURS, band_colour
+from dashboard.figures.theme import band_colour
 from dashboard.figures.trend import kpi_trend, threshold_bands
 from dashboard.kpis.catalogue import Catalogue
+from dashboard.vocab import GRADES
 
 CAT = Catalogue()
 
 
 def test_bands_for_higher_is_better():
-    # OEE: red < 0.60, amber < 0.75.
-    assert threshold_bands(CAT["oee"], 0.0, 1.0) == [("critical", 0.0, 0.60), ("warning", 0.60, 0.75), ("ok", 0.75, 1.0)]
+    # OEE: red < 0.60, amber < 0.75, target 0.85: between amber and target is only within tolerance.
+    assert threshold_bands(CAT["oee"], 0.0, 1.0) == [("critical", 0.0, 0.60), ("warning", 0.60, 0.75),
+                                                     ("tolerance", 0.75, 0.85), ("on_target", 0.85, 1.0)]
 
 
 def test_bands_for_lower_is_better_and_clipped_to_range():
-    # Downtime with amber > 24 h, red > 60 h; the range stops at 40 h so there is no critical band.
+    # Downtime with target 0 h, amber > 24 h, red > 60 h; the range stops at 40 h so there is no critical band.
     downtime = replace(CAT["downtime_hours"], amber=24.0, red=60.0)
-    assert threshold_bands(downtime, 0.0, 40.0) == [("ok", 0.0, 24.0), ("warning", 24.0, 40.0)]
+    assert threshold_bands(downtime, 0.0, 40.0) == [("tolerance", 0.0, 24.0), ("warning", 24.0, 40.0)]
 
 
 def test_trend_sorts_points_colours_markers_and_draws_target():
-    points = [{"bucket": "2026-11-09", "value": 0.55}, {"bucket": "2026-11-02", "value": 0.80},
+    points = [{"bucket": "2026-11-09", "value": 0.55}, {"bucket": "2026-11-02", "value": 0.88},
               {"bucket": "2026-11-16", "value": None}]
     fig = kpi_trend(points, CAT["oee"])
     line = fig.data[0]
     assert list(line.x) == ["2026-11-02", "2026-11-09", "2026-11-16"]
-    assert list(line.y) == [0.80, 0.55, None]
-    assert list(line.marker.color) == [STATUS_COLOURS["ok"], STATUS_COLOURS["critical"], STATUS_COLOURS["no_data"]]
-    assert list(line.customdata) == ["80.0 %", "55.0 %", "–"]
+    assert list(line.y) == [0.88, 0.55, None]
+    assert list(line.marker.color) == [GRADES["on_target"].strong, GRADES["critical"].strong, GRADES["no_data"].strong]
+    assert list(line.customdata) == ["88.0 %", "55.0 %", "–"]
     fills = [s.fillcolor for s in fig.layout.shapes if s.fillcolor]
-    assert fills == [band_colour("critical"), band_colour("warning"), band_colour("ok")]
+    assert fills == [band_colour(k) for k in ("critical", "warning", "tolerance", "on_target")]
     target = [s for s in fig.layout.shapes if s.line.dash == "dash"]
     assert len(target) == 1 and target[0].y0 == 0.85
     assert fig.layout.yaxis.tickformat == ".0%"
