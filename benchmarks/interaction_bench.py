@@ -24,16 +24,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from kpis_bench import ensure_db
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from werkzeug.serving import make_server
 
-from kpis_bench import ensure_db  # noqa: E402
-
-from dashboard import create_app  # noqa: E402
-from dashboard.settings import Settings  # noqa: E402
-from data_access.demo.scenario import STORY  # noqa: E402
+from dashboard import create_app
+from dashboard.settings import Settings
+from data_access.demo.scenario import STORY
 
 
 def trace_callbacks(server) -> None:

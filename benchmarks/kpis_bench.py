@@ -21,14 +21,14 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard.kpis.catalogue import Catalogue  # noqa: E402
-from dashboard.kpis.engine import evaluate  # noqa: E402
-from dashboard.kpis.period import Period  # noqa: E402
-from dashboard.kpis.registry import FAMILIES  # noqa: E402
-from data_access.admin import analyze, database_size, ensure_database, has_odoo_tables, recorded_statements  # noqa: E402
-from data_access.demo import build_demo  # noqa: E402
-from data_access.engine import Replica  # noqa: E402
-from data_access.queries.health import table_rows  # noqa: E402
+from dashboard.kpis.catalogue import Catalogue
+from dashboard.kpis.engine import evaluate
+from dashboard.kpis.period import Period
+from dashboard.kpis.registry import FAMILIES
+from data_access.admin import analyze, database_size, ensure_database, has_odoo_tables, recorded_statements
+from data_access.demo import build_demo
+from data_access.engine import Replica
+from data_access.queries.health import table_rows
 
 
 def ensure_db(admin_url: str, scale: int, rebuild: bool) -> tuple[str, float | None]:

@@ -71,7 +71,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     )
     store = AppStore(settings.effective_store_url)
     store.create_schema()
-    app_state = AppState(settings=settings, replica=Replica(settings.effective_replica_url, settings.statement_timeout_ms, pool_size=settings.pool_size), store=store)
+    replica = Replica(settings.effective_replica_url, settings.statement_timeout_ms, pool_size=settings.pool_size)
+    app_state = AppState(settings=settings, replica=replica, store=store)
     server.extensions[STATE_KEY] = app_state
     cache.init_app(server, config=_cache_config(settings))
     auth.init_app(server, app_state)

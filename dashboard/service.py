@@ -89,7 +89,7 @@ def _run_query(access: Access, fn, as_of: date, days: int, **kwargs):
 def _cache_get(key: str):
     try:
         return cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache outage must not take the page down
+    except Exception:
         log.warning("cache read failed for %s", key, exc_info=True)
         return None
 
@@ -97,7 +97,7 @@ def _cache_get(key: str):
 def _cache_set(key: str, value) -> None:
     try:
         cache.set(key, value)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.warning("cache write failed for %s", key, exc_info=True)
 
 

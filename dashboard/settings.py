@@ -97,7 +97,7 @@ class Settings:
         return pins
 
     # --- construction --------------------------------------------------------------
-    def validate(self) -> "Settings":
+    def validate(self) -> Settings:
         """Return self, or raise ``SettingsError`` naming the bad setting."""
         if not self.demo_mode and len(self.secret_key) < 32:
             raise SettingsError(f"{ENV_PREFIX}SECRET_KEY must be set (32+ characters) when a replica URL is configured")
@@ -121,7 +121,7 @@ class Settings:
         return self
 
     @classmethod
-    def from_env(cls, environ: dict | None = None, **overrides) -> "Settings":
+    def from_env(cls, environ: dict | None = None, **overrides) -> Settings:
         """Read every ``ODOO_DASH_*`` variable; refuse unknown ones and unparsable values."""
         env = os.environ if environ is None else environ
         known = {f.name: f for f in fields(cls)}

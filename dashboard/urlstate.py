@@ -7,9 +7,10 @@ is shown instead. Callbacks re-validate the stores the browser holds with the sa
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 __all__ = ["Invalid", "Param", "as_id", "parse_id", "parse_date", "parse_days", "parse_choice", "parse_limit",

@@ -184,7 +184,7 @@ class AppStore:
             parsed = parsed.set(drivername="postgresql+psycopg")
         return create_engine(parsed, pool_pre_ping=True, pool_size=2, max_overflow=3, pool_recycle=1800)
 
-    def create_schema(self) -> "AppStore":
+    def create_schema(self) -> AppStore:
         """Create the tables when missing (idempotent, and safe when several workers start at once:
         a worker that loses the race to create a table, or meets a lock, finds it there on the next
         check); return self."""

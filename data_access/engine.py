@@ -119,9 +119,8 @@ class Replica:
     @contextmanager
     def connect(self, what: str = "query"):
         """A read-only connection; any database failure leaves as a ``DataError``."""
-        with translated_errors(what):
-            with self.engine.connect() as conn:
-                yield conn
+        with translated_errors(what), self.engine.connect() as conn:
+            yield conn
 
     @property
     def info(self) -> OdooInfo:

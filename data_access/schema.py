@@ -8,7 +8,7 @@ The demo generator creates exactly these tables.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from sqlalchemy import (
@@ -100,7 +100,7 @@ class OdooSchema:
         return _raw()[table]["module"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def odoo_schema(version: str) -> OdooSchema:
     """Return the (shared, immutable) schema of an Odoo series."""
     return OdooSchema(version)

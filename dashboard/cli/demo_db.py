@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         stats = build_demo(url, scale=args.scale, seed=args.seed, version=args.odoo_version, today=args.today,
                            edition=args.edition)
-    except Exception as error:  # noqa: BLE001 - any failure to reach or write the database is reported alike
+    except Exception as error:
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(f"demo-db: cannot build the demo at {_safe(url)}: {message}", file=sys.stderr)
         return 2

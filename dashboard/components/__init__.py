@@ -1,6 +1,5 @@
 """Dash component builders shared by every page and TV panel (pure: data in, components out)."""
-from dashboard.components.notices import (empty_state, error_alert, not_found, not_permitted, notice, notices,
-                                          signed_out)
+from dashboard.components.notices import empty_state, error_alert, not_found, not_permitted, notice, notices, signed_out
 from dashboard.components.page import freshness, page_header, problem_page
 from dashboard.components.status import legend, status_badge, status_text
 from dashboard.components.tables import Column, csv_export, data_grid

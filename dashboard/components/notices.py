@@ -1,7 +1,7 @@
 """Messages: URL notices, not found, not allowed, signed out, errors and empty states (one look each)."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
 from dash import html

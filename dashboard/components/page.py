@@ -2,8 +2,8 @@
 and the page's controls; and the one page shape for a URL that cannot be shown (header, why, a way back)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from dash import dcc, html

@@ -7,8 +7,8 @@ identifies the record (``getRowId``), so a selection survives sorting. No JavaSc
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import dash_ag_grid as dag
 from dash import Input, Output, clientside_callback, html

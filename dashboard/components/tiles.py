@@ -2,7 +2,7 @@
 context. ``kpi_tile`` fills it from a KPI result and its definition; ``tile`` takes any figure."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html

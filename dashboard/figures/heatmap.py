@@ -8,8 +8,8 @@ key]`` so a click handler knows what was hit. ``kpi_cell`` builds a cell from a 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import plotly.graph_objects as go
 

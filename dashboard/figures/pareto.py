@@ -1,7 +1,7 @@
 """Pareto chart: the largest contributors as bars, with the cumulative share as a line."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 

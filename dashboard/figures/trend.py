@@ -1,7 +1,7 @@
 """A KPI over time (one point per bucket) with its target line and amber/red bands shaded."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 

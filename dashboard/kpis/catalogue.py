@@ -33,14 +33,14 @@ class KpiDef:
     # True for sums over time (hours): thresholds are per 30 days and scale with the window's length
     additive: bool = False
 
-    def scaled(self, days: int) -> "KpiDef":
+    def scaled(self, days: int) -> KpiDef:
         """This definition for a window of ``days`` days (unchanged unless ``additive``)."""
         if not self.additive or days == 30:
             return self
         f = days / 30.0
         return replace(self, **{k: (None if getattr(self, k) is None else getattr(self, k) * f) for k in ("target", "amber", "red")})
 
-    def for_kind(self, scope_kind: str | None) -> "KpiDef":
+    def for_kind(self, scope_kind: str | None) -> KpiDef:
         for kind, target, amber, red in self.scope_thresholds:
             if kind == scope_kind:
                 return replace(self, target=target, amber=amber, red=red)

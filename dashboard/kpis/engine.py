@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from typing import Iterable
+from collections.abc import Iterable
 
 from dashboard.kpis import families  # noqa: F401  (registers the built-in families)
 from dashboard.kpis.catalogue import Catalogue

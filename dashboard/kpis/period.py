@@ -49,11 +49,11 @@ class Period:
         aware = datetime.combine(self.as_of, time(12), tzinfo=ZoneInfo(self.tz))
         return int(aware.utcoffset().total_seconds() // 60)
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same length just before this one."""
         return Period(self.as_of - timedelta(days=self.days), self.days, self.tz)
 
-    def shifted(self, as_of: date, days: int | None = None) -> "Period":
+    def shifted(self, as_of: date, days: int | None = None) -> Period:
         return Period(as_of, self.days if days is None else days, self.tz)
 
     def context(self, company_ids=None, warehouse_ids=None, lang: str = "en_US") -> QueryContext:

@@ -5,8 +5,9 @@ at the bottom of the module, exactly as a new family would be. The engine reads 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 from dashboard.kpis.types import KpiPoint
 

@@ -86,7 +86,7 @@ class Product:
     vendor_id: int | None = None
     plant_id: int | None = None      # fg: the plant that makes it
     bom_id: int | None = None
-    components: list[tuple["Product", float]] = field(default_factory=list)
+    components: list[tuple[Product, float]] = field(default_factory=list)
     operations: list[tuple[int, WorkCenter, float]] = field(default_factory=list)  # (routing id, wc, min/unit)
     lot_tracked: bool = False
     uom_id: int = 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Table, insert
@@ -46,7 +45,7 @@ class RowWriter:
         self._conn = None
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def __enter__(self) -> "RowWriter":
+    def __enter__(self) -> RowWriter:
         if self.dialect == "postgresql":
             self._raw_conn = self.engine.raw_connection()
         else:
@@ -131,10 +130,9 @@ class RowWriter:
 
         stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in cols))
-        with self._raw_conn.cursor() as cur:
-            with cur.copy(stmt) as copy:
-                for r in rows:
-                    copy.write_row(r)
+        with self._raw_conn.cursor() as cur, cur.copy(stmt) as copy:
+            for r in rows:
+                copy.write_row(r)
 
 
 def _sqlite_datetime(value: datetime) -> str:

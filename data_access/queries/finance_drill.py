@@ -8,8 +8,7 @@ from __future__ import annotations
 from sqlalchemy import func, literal, select, union_all
 
 from data_access.context import QueryContext
-from data_access.queries.finance import (cogs_conditions, cogs_join, overdue_conditions, revenue_conditions,
-                                         revenue_join)
+from data_access.queries.finance import cogs_conditions, cogs_join, overdue_conditions, revenue_conditions, revenue_join
 from data_access.queries.supply import as_of_day
 from data_access.queries.supply_drill import id_filter, valid_limit
 

@@ -15,7 +15,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from data_access import sqlfuncs
 from data_access.context import QueryContext
-from data_access.sqlfuncs import BUCKETS, bucket_expr, check_choice  # noqa: F401 (re-exported)
+from data_access.sqlfuncs import BUCKETS, bucket_expr, check_choice
 
 __all__ = [
     "BUCKETS",

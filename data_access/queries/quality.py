@@ -9,7 +9,7 @@ from sqlalchemy import and_, false, func, literal, not_, select
 
 from data_access import sqlfuncs
 from data_access.context import QueryContext
-from data_access.queries.production import BUCKETS, as_float, grouped_sums, bucket_expr, check_choice
+from data_access.queries.production import BUCKETS, as_float, bucket_expr, check_choice, grouped_sums
 
 __all__ = ["FPY_SCOPES", "NC_SCOPES", "finished_qty_select", "mo_scrap_select", "fpy_sums", "nc_closure_sums"]
 

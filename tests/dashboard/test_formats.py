@@ -4,8 +4,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dashboard.formats import (fmt_amount, fmt_date, fmt_datetime, fmt_day_short, fmt_delay, fmt_minutes, fmt_points,
-                               fmt_qty, fmt_value)
+from dashboard.formats import (
+    fmt_amount,
+    fmt_date,
+    fmt_datetime,
+    fmt_day_short,
+    fmt_delay,
+    fmt_minutes,
+    fmt_points,
+    fmt_qty,
+    fmt_value,
+)
 
 
 @pytest.mark.parametrize("value,unit,currency,text", [

@@ -62,9 +62,8 @@ def test_same_scope_hits_the_cache(app):
 
 def test_errors_are_not_cached(app):
     access = Access(1, "a", "executive", company_ids=(1,))
-    with mock.patch("dashboard.service.evaluate", side_effect=ReplicaUnavailable("down")):
-        with pytest.raises(ReplicaUnavailable):
-            _adherence(app, access)
+    with mock.patch("dashboard.service.evaluate", side_effect=ReplicaUnavailable("down")), pytest.raises(ReplicaUnavailable):
+        _adherence(app, access)
     assert _adherence(app, access) == {1: 1.0}
 
 

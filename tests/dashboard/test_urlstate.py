@@ -3,8 +3,20 @@ from datetime import date
 
 import pytest
 
-from dashboard.urlstate import (Invalid, as_id, choice_param, date_param, days_param, href, id_param, parse_days,
-                                parse_id, parse_limit, parse_query, period_days)
+from dashboard.urlstate import (
+    Invalid,
+    as_id,
+    choice_param,
+    date_param,
+    days_param,
+    href,
+    id_param,
+    parse_days,
+    parse_id,
+    parse_limit,
+    parse_query,
+    period_days,
+)
 
 TODAY = date(2026, 12, 1)
 PARAMS = {"site": id_param("site", "showing the first site"), "as_of": date_param(), "days": days_param(),

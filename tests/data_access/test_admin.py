@@ -26,9 +26,8 @@ def test_database_chores_and_recorded_sql():
         assert database_size(url) > 1_000_000
         replica = Replica(url)
         t = odoo_schema("17.0").res_company
-        with recorded_statements(replica.engine) as statements:
-            with replica.connect() as conn:
-                conn.execute(select(t.c.id).where(t.c.name == "O'Brien; DROP")).all()
+        with recorded_statements(replica.engine) as statements, replica.connect() as conn:
+            conn.execute(select(t.c.id).where(t.c.name == "O'Brien; DROP")).all()
         assert any("'O''Brien; DROP'" in s for s in statements)  # inlined and quoted by the driver
         replica.dispose()
     finally:

@@ -1,4 +1,3 @@
-from datetime import datetime
 
 import pytest
 from sqlalchemy import text
@@ -21,9 +20,8 @@ def test_series_from_columns_when_base_row_missing(odoo_db):
 
 
 def test_replica_refuses_writes(odoo_db):
-    with pytest.raises(DataError):
-        with odoo_db.replica.connect() as conn:
-            conn.execute(text("INSERT INTO res_company (id, name) VALUES (99, 'x')"))
+    with pytest.raises(DataError), odoo_db.replica.connect() as conn:
+        conn.execute(text("INSERT INTO res_company (id, name) VALUES (99, 'x')"))
 
 
 def test_statement_timeout(odoo_db):
@@ -31,9 +29,8 @@ def test_statement_timeout(odoo_db):
     slow = Replica(odoo_db.url, statement_timeout_ms=200)
     sql = "SELECT pg_sleep(3)" if odoo_db.dialect == "postgresql" else (
         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c")
-    with pytest.raises(QueryTimeout):
-        with slow.connect() as conn:
-            conn.execute(text(sql)).all()
+    with pytest.raises(QueryTimeout), slow.connect() as conn:
+        conn.execute(text(sql)).all()
     slow.dispose()
 
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
-
 import pytest
-
-
 
 os.environ.setdefault("DASH_TEST_CHROMEPATH", shutil.which("chromium") or "/usr/bin/chromium")
 

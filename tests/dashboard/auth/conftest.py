@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from data_access.app_store import AppStore
 from dashboard.extensions import STATE_KEY
+from data_access.app_store import AppStore
 from helpers.auth_app import build_app
 
 

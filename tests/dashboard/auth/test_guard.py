@@ -57,8 +57,8 @@ def test_signed_out_dash_endpoints_and_posts_get_401_json(client, method, path):
 
 
 def test_public_routes_are_the_explicit_list():
-    assert PUBLIC_PATHS == {"/login", "/healthz", "/readyz", "/assets/00-bootstrap.min.css", "/assets/app.css",
-                            "/_favicon.ico"}
+    assert {"/login", "/healthz", "/readyz", "/assets/00-bootstrap.min.css", "/assets/app.css",
+                            "/_favicon.ico"} == PUBLIC_PATHS
 
 
 @pytest.mark.parametrize("path,public", [

@@ -3,8 +3,17 @@ from zoneinfo import ZoneInfo
 
 from dash import html
 
-from dashboard.components import (Column, data_grid, freshness, kpi_tile, legend, page_header, problem_page,
-                                  status_badge, tile_grid)
+from dashboard.components import (
+    Column,
+    data_grid,
+    freshness,
+    kpi_tile,
+    legend,
+    page_header,
+    problem_page,
+    status_badge,
+    tile_grid,
+)
 from dashboard.components.notices import not_found
 from dashboard.kpis.catalogue import Catalogue
 from dashboard.vocab import GRADES

@@ -5,8 +5,15 @@ import pytest
 
 from dashboard.kpis.period import Period
 from dashboard.kpis.registry import FAMILIES
-from dashboard.kpis.supply import (compute_customer_otif, compute_inventory_turns, compute_stockout,
-                                   compute_supplier_otif, otif_points, stockout_points, turns_points)
+from dashboard.kpis.supply import (
+    compute_customer_otif,
+    compute_inventory_turns,
+    compute_stockout,
+    compute_supplier_otif,
+    otif_points,
+    stockout_points,
+    turns_points,
+)
 from dashboard.kpis.types import KpiUnavailable
 from helpers.supply_rows import purchases, sales, stock_rules, valuation_layers
 

@@ -3,17 +3,15 @@ SQLite build with another seed. All use a fixed clock (``TODAY`` at 14:00 UTC, t
 so the results are deterministic, whatever the real day."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
-
 import io
 from contextlib import redirect_stdout
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import create_engine, func, insert, select
 
 from dashboard.cli import main
-
 from data_access.demo import build_demo
 from data_access.schema import odoo_schema
 from helpers.pg import drop_database, fresh_database, worker_suffix

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-
 SELECTIONS = {
     ("stock_location", "usage"): {"internal", "supplier", "customer", "production", "inventory", "view", "transit"},
     ("stock_picking_type", "code"): {"incoming", "outgoing", "internal", "mrp_operation"},

@@ -7,8 +7,13 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from dashboard.kpis.period import Period
-from data_access.queries.production_drill import (downtime_pareto, late_mos, reference_time, workcenter_workorders,
-                                                  workorder_detail)
+from data_access.queries.production_drill import (
+    downtime_pareto,
+    late_mos,
+    reference_time,
+    workcenter_workorders,
+    workorder_detail,
+)
 from helpers.odoo_db import dt
 
 CO1 = Period(date(2026, 6, 30), 30).context(company_ids=(1,))
