@@ -1,348 +1,315 @@
 """Executive overview: sites x headline KPIs heat map, company KPIs, worst exceptions, 13-month trends.
 
-The view lives in the URL (``/executive?as_of=2026-11-21&days=30&company=1&site=2&kpi=supplier_otif``):
-filters and clicks change the URL, the page re-renders from it, so links, back and bookmarks reproduce it.
+The URL is the one source of truth (``/executive?as_of=2026-11-21&days=30&company=1&site=2&kpi=supplier_otif``):
+the layout validates it, checks its scope and renders the filters with their options and values; a filter
+a person changes, or a clicked cell, navigates to a new URL. Callbacks render from the view store the
+layout wrote, re-validated, since the browser holds it.
 """
 from dataclasses import replace
 from datetime import timedelta
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import service, ui
+from dashboard import service
 from dashboard.auth import guarded, page_access
-from dashboard.executive_tables import (breakdown_table, cell_table, detail_card, empty_why, exceptions_table,
-                                        legend)
-from dashboard.executive_view import (DAYS_CHOICES, PLANT_METRICS, TREND_DAYS, ViewState, drill_href, exceptions,
-                                      index_results, parse_query, previous_values, scope_view, series_points,
-                                      site_label, view_href)
-from dashboard.extensions import state
-from dashboard.figures import empty_figure, kpi_trend, status_heatmap
+from dashboard.components import (
+    csv_export,
+    empty_state,
+    error_alert,
+    freshness,
+    legend,
+    not_found,
+    not_permitted,
+    notices,
+    page_header,
+    problem_page,
+    signed_out,
+)
+from dashboard.figures import empty_figure
+from dashboard.formats import fmt_date
 from dashboard.kpis.catalogue import HEADLINE_COMPANY_KPIS, HEADLINE_SITE_KPIS
-from data_access.errors import DataError
-from data_access.queries.dimensions import companies, partners, warehouses
+from dashboard.pages_registry import register
+from dashboard.urlstate import PERIOD_CHOICES, Invalid, parse_date, parse_days, parse_id
+from dashboard.views.executive import (
+    HEADLINE,
+    NO_TREND_KPIS,
+    PARTNER_KPIS,
+    PLANT_METRICS,
+    SCOPES,
+    TREND_DAYS,
+    View,
+    cell_target,
+    drill_href,
+    exceptions,
+    in_scope,
+    index_results,
+    previous_values,
+    read_query,
+    series_points,
+    site_label,
+    trend_scope,
+    visible_rows,
+)
+from dashboard.views.executive_panels import (
+    GRAPH_CONFIG,
+    breakdown_grid,
+    detail_card,
+    detail_trend,
+    exceptions_list,
+    kpi_heatmap,
+    trend_panels,
+    twin_grid,
+    twin_rows,
+)
 
-PAGE = "executive"
-dash.register_page(__name__, path="/executive", name="Executive", order=10, page_key=PAGE, nav=True,
-                   description="Sites x headline KPIs against thresholds, worst exceptions and 13-month trends.")
-
-HEADLINE = HEADLINE_SITE_KPIS + HEADLINE_COMPANY_KPIS
-SCOPES = ("warehouse", "company")
-PARTNER_KPIS = {"supplier_otif": "Vendor", "late_po_lines": "Vendor", "customer_otif": "Customer",
-                "late_so_lines": "Customer", "gross_margin_pct": "Customer", "overdue_receivables": "Customer"}
-_GRAPH = {"displayModeBar": False, "responsive": True}
+spec = register(__name__, "executive")  # Dash's register_page (Dash only imports page files naming it)
+ID = spec.id
+TITLE = "Executive overview"
 
 
-def _filters(view: ViewState):
+def _filters(view: View, sites, comps):
+    days = sorted(set(PERIOD_CHOICES) | {view.days})
+    site_opts = [{"label": site_label(s), "value": i} for i, s in sites.items()
+                 if view.company is None or s["company_id"] == view.company]
     return [
         html.Div([html.Div("As of", className="filter-label"),
-                  dcc.DatePickerSingle(id="executive-as-of", date=view.as_of.isoformat(), display_format="YYYY-MM-DD",
+                  dcc.DatePickerSingle(id=ID("as-of"), date=view.as_of.isoformat(), display_format="YYYY-MM-DD",
                                        max_date_allowed=service.today().isoformat(), first_day_of_week=1)]),
         html.Div([html.Div("Period", className="filter-label"),
-                  dcc.Dropdown(id="executive-days", value=view.days, clearable=False, searchable=False,
-                               options=[{"label": f"{d} days", "value": d} for d in DAYS_CHOICES],
-                               className="executive-filter-days")]),
+                  dcc.Dropdown(id=ID("days"), value=view.days, clearable=False, searchable=False,
+                               options=[{"label": f"{d} days", "value": d} for d in days], className="exec-filter-days")]),
         html.Div([html.Div("Company", className="filter-label"),
-                  dcc.Dropdown(id="executive-company", value=view.company, placeholder="All companies",
-                               className="executive-filter-wide")]),
+                  dcc.Dropdown(id=ID("company"), value=view.company, placeholder="All companies", className="exec-filter-wide",
+                               options=[{"label": c["name"], "value": i} for i, c in comps.items()])]),
         html.Div([html.Div("Site", className="filter-label"),
-                  dcc.Dropdown(id="executive-site", value=view.site, placeholder="All sites",
-                               className="executive-filter-wide")]),
+                  dcc.Dropdown(id=ID("site"), value=view.site, placeholder="All sites", className="exec-filter-wide",
+                               options=site_opts)]),
     ]
 
 
+def _graph(graph_id: str, height: int, frame_class: str):
+    """A heat map in its own scrolling frame (a phone scrolls the frame, never the page)."""
+    graph = dcc.Graph(id=graph_id, config=GRAPH_CONFIG, figure=empty_figure("Loading…", height=height))
+    return html.Div(dcc.Loading(graph, type="default"), className=f"frame-scroll {frame_class}")
+
+
 def layout(**query):
-    access, reason = page_access(PAGE)
+    access, reason = page_access(spec.key)
     if access is None:
-        return ui.signed_out() if reason == "signed_out" else ui.not_permitted("the executive page")
-    view = parse_query(query, today=service.today(), kpis=HEADLINE)
-    tz = state().settings.timezone
+        return signed_out() if reason == "signed_out" else not_permitted("the executive page")
+    view, notes = read_query(query, service.today())
+    try:
+        sites, comps = service.sites(access, view.as_of, view.days), service.companies(access)
+    except service.DataError as error:
+        return problem_page(TITLE, error_alert(error.user_message), back=("/", "Home"), notices=notes)
+    checked, blocked, more = in_scope(view, sites, comps)
+    if checked is None:
+        return problem_page(TITLE, not_found(blocked), back=("/executive", "All sites"), notices=notes)
+    view = checked
+    subtitle = f"{view.days} days ending {fmt_date(view.as_of)}, against the previous {view.days} days"
     return html.Div([
-        dcc.Location(id="executive-nav", refresh="callback-nav"),
-        dcc.Store(id="executive-query", data=view.as_data()),
-        dcc.Store(id="executive-view"),
-        dcc.Store(id="executive-grid"),
-        ui.page_header("Executive overview",
-                       f"{view.days} days ending {view.as_of.isoformat()} against the previous {view.days} · days in {tz}",
-                       right=_filters(view)),
-        html.Div([dbc.Alert(n, color="info", className="py-1 px-2 small mb-2") for n in view.notices],
-                 id="executive-notice"),
-        html.Div(id="executive-message"),
-        html.Div([
-            dbc.Row([
-                dbc.Col([
-                    html.Div([html.H4("Sites", className="section-title"), legend()], className="executive-section-head"),
-                    dcc.Loading(dcc.Graph(id="executive-heatmap", config=_GRAPH, figure=empty_figure("Loading…")),
-                                type="default"),
-                    html.H4("Companies", className="section-title"),
-                    dcc.Loading(dcc.Graph(id="executive-company-heatmap", config=_GRAPH,
-                                          figure=empty_figure("Loading…", height=140)), type="default"),
-                    html.Details([html.Summary("Show the heat maps as tables", id="executive-table-toggle"),
-                                  dcc.Loading(html.Div(id="executive-table"), type="dot")],
-                                 className="executive-details"),
-                ], xl=7),
-                dbc.Col([html.H4("Worst exceptions", className="section-title"),
-                         dcc.Loading(html.Div(id="executive-exceptions"), type="dot")], xl=5),
-            ], className="g-4"),
-            dcc.Loading(html.Div(id="executive-detail"), type="dot"),
-            html.Div([html.H4("Trends: 13 months by week", className="section-title"),
-                      html.Span(id="executive-trend-scope", className="executive-hint")],
-                     className="executive-section-head"),
-            dcc.Loading(html.Div(id="executive-trends"), type="default"),
-        ], id="executive-content"),
-        html.Div(id="executive-freshness", className="mt-3"),
+        dcc.Location(id=ID("nav"), refresh="callback-nav"),
+        dcc.Store(id=ID("view"), data=view.as_data()),
+        page_header(TITLE, subtitle, controls=_filters(view, sites, comps), fresh_id=ID("freshness")),
+        notices(notes + more, id=ID("notice")),
+        html.Div([html.H4("Sites", className="section-title"),
+                  legend("▲▼ change vs the previous period: green better, red worse")], className="exec-section-head"),
+        _graph(ID("heatmap"), 300, "exec-frame-sites"),
+        dcc.Loading(html.Div(id=ID("detail")), type="dot"),
+        dbc.Row([
+            dbc.Col([html.H4("Companies", className="section-title"),
+                     _graph(ID("company-heatmap"), 170, "exec-frame-companies"),
+                     html.Details([html.Summary("Show the heat maps as tables", id=ID("table-toggle")),
+                                   dcc.Loading(html.Div(id=ID("table")), type="dot")], className="exec-details")],
+                    xs=12, xxl=5),
+            dbc.Col([html.H4("Worst exceptions", className="section-title"),
+                     dcc.Loading(html.Div(id=ID("exceptions")), type="dot")], xs=12, xxl=7),
+        ], className="g-4"),
+        html.Div([html.H4("Trends: 13 months by week", className="section-title"),
+                  html.Span(id=ID("trend-scope"), className="exec-hint")], className="exec-section-head"),
+        html.Div(id=ID("trend-note"), className="exec-hint mb-2"),
+        dcc.Loading(html.Div(id=ID("trends")), type="default"),
     ], className="executive-page")
 
 
-def _scope(access, view: ViewState):
-    """Sites and companies the caller may see (the database decides, filtered by the access's scope)."""
-    sites = {i: s for i, s in service.run_query(access, warehouses, view.as_of, view.days).items()
-             if access.allows_warehouse(i)}
-    return sites, service.run_query(access, companies, view.as_of, view.days)
+csv_export(ID("cells"))
 
 
-def _view(view_data) -> ViewState:
-    """The view from a store, re-validated (the browser holds it); refuses the update when malformed."""
+def _view(data) -> View:
+    """The view from its store, re-validated (the browser holds it); refuses the update when malformed."""
     try:
-        view = ViewState.from_data(view_data)
-    except (AttributeError, KeyError, TypeError, ValueError):
+        return View.from_data(data, service.today())
+    except Invalid:
         raise PreventUpdate from None
-    if view.days not in DAYS_CHOICES or (view.kpi is not None and view.kpi not in HEADLINE):
-        raise PreventUpdate
-    return view
 
 
-def _in_scope(access, view: ViewState):
-    """``(sites, companies)`` after checking again that the view (a store the browser could tamper with)
-    names only what the caller may see; refuses the update otherwise."""
-    sites, comps = _scope(access, view)
-    if scope_view(view, sites, comps).blocked:
+def _scope(access, view: View):
+    """``(sites, companies)`` after checking again that the view names only what the caller may see."""
+    sites, comps = service.sites(access, view.as_of, view.days), service.companies(access)
+    checked, _blocked, _notes = in_scope(view, sites, comps)
+    if checked != view:
         raise PreventUpdate
     return sites, comps
 
 
-@callback(Output("executive-company", "options"), Output("executive-site", "options"), Output("executive-view", "data"),
-          Output("executive-message", "children"), Output("executive-content", "style"),
-          Input("executive-query", "data"))
-@guarded(PAGE)
-def _check_scope(query, *, access):
-    """The URL's view checked against the scope: a site or company outside it shows only 'not found'."""
+def _currencies(sites, comps):
+    """``(by company, by site)``: each company's currency, and each site's company's."""
+    by_company = {i: c.get("currency") for i, c in comps.items()}
+    return by_company, {i: by_company.get(s["company_id"]) for i, s in sites.items()}
+
+
+@callback(Output(ID("nav"), "search"),
+          inputs=dict(as_of=Input(ID("as-of"), "date"), days=Input(ID("days"), "value"),
+                      company=Input(ID("company"), "value"), site=Input(ID("site"), "value")),
+          state=dict(data=State(ID("view"), "data")), prevent_initial_call=True)
+@guarded(spec.key)
+def _to_url(as_of, days, company, site, data, *, access):
+    """A filter a person changed -> the URL. A new company clears the site; a new company or site closes
+    the KPI detail; nothing changed (a re-rendered dropdown) navigates nowhere."""
+    view = _view(data)
     try:
-        view = ViewState.from_data(query)
-        sites, comps = _scope(access, view)
-    except DataError as error:
-        return [], [], None, ui.error_alert(error.user_message), {"display": "none"}
-    except (KeyError, TypeError, ValueError):
-        raise PreventUpdate
-    view = scope_view(view, sites, comps)
-    company_opts = [{"label": c["name"], "value": i} for i, c in comps.items()]
-    site_opts = [{"label": site_label(s), "value": i} for i, s in sites.items()
-                 if view.company is None or s["company_id"] == view.company]
-    if view.blocked:
-        return company_opts, site_opts, None, ui.not_found(view.blocked), {"display": "none"}
-    notes = [dbc.Alert(n, color="info", className="py-1 px-2 small mb-2") for n in view.notices[len(query["notices"]):]]
-    return company_opts, site_opts, view.as_data(), notes or None, {}
-
-
-@callback(Output("executive-nav", "search"),
-          Input("executive-as-of", "date"), Input("executive-days", "value"), Input("executive-company", "value"),
-          Input("executive-site", "value"), State("executive-query", "data"), State("executive-company", "options"),
-          State("executive-site", "options"), prevent_initial_call=True)
-@guarded(PAGE)
-def _to_url(as_of, days, company, site, query, company_opts, site_opts, *, access):
-    """Filters -> URL; a new company clears the site, a new company or site closes the KPI detail.
-
-    Only a real change navigates: a dropdown clearing a value it has no option for (an id from the URL
-    that is outside the scope) must not replace the "not found" message with another view.
-    """
-    query = query or {}
-    trigger = ctx.triggered_id
-    for name, value, opts in (("company", company, company_opts), ("site", site, site_opts)):
-        if trigger == f"executive-{name}" and value is None and query.get(name) is not None \
-                and query[name] not in {o["value"] for o in opts or []}:
-            raise PreventUpdate
-    if trigger == "executive-company":
-        site = None
-    kpi = query.get("kpi") if trigger in ("executive-as-of", "executive-days") else None
-    if trigger in ("executive-company", "executive-site") and (company, site) == (query.get("company"), query.get("site")):
-        kpi = query.get("kpi")
-    search = view_href(as_of or service.today().isoformat(), days or 30, company=company, site=site,
-                       kpi=kpi).removeprefix("/executive")
-    current = view_href(query.get("as_of", ""), query.get("days", 30), company=query.get("company"),
-                        site=query.get("site"), kpi=query.get("kpi")).removeprefix("/executive")
-    if search == current:
-        raise PreventUpdate
-    return search
-
-
-@callback(Output("executive-nav", "href"), Input("executive-heatmap", "clickData"),
-          Input("executive-company-heatmap", "clickData"), State("executive-grid", "data"),
-          State("executive-view", "data"), prevent_initial_call=True)
-@guarded(PAGE)
-def _drill(site_click, company_click, grid, view_data, *, access):
-    """A heat map cell -> the plant page (plant KPIs) or this page's detail for that site/company and KPI."""
-    company_map = ctx.triggered_id == "executive-company-heatmap"
-    return _cell_href(company_click if company_map else site_click, grid, view_data, company_map=company_map)
-
-
-def _cell_href(click, grid, view_data, *, company_map: bool) -> str:
-    """The drill target of a clicked cell: Dash hands heat map clicks over as x/y positions (KPI column,
-    row); ``grid`` maps them back to ids. Refuses the update on anything malformed."""
-    try:
-        point = click["points"][0]
-        rows, kpis = (grid["companies"], HEADLINE_COMPANY_KPIS) if company_map else (grid["sites"], HEADLINE_SITE_KPIS)
-        row_id, kpi = int(rows[int(point["y"])]), kpis[int(point["x"])]
-        view = ViewState.from_data(view_data)
-        company_of = grid["company_of"]
-    except (KeyError, IndexError, TypeError, ValueError):
+        wanted = View(parse_date(as_of, service.today()) if as_of else view.as_of, parse_days(days) if days else view.days,
+                      None if company is None else parse_id(company), None if site is None else parse_id(site), view.kpi)
+    except Invalid:
         raise PreventUpdate from None
-    if company_map:
-        return drill_href(kpi, as_of=view.as_of, days=view.days, company=row_id)
-    return drill_href(kpi, as_of=view.as_of, days=view.days, site=row_id, company=company_of.get(str(row_id)))
+    if wanted.company != view.company:
+        wanted = replace(wanted, site=None, kpi=None)
+    elif wanted.site != view.site:
+        wanted = replace(wanted, kpi=None)
+    if wanted == view:
+        raise PreventUpdate
+    return wanted.href().removeprefix("/executive")
 
 
-def _rows(view: ViewState, sites, comps):
-    site_rows = [(i, site_label(s)) for i, s in sites.items()
-                 if (view.company is None or s["company_id"] == view.company) and (view.site is None or i == view.site)]
-    company_rows = [(i, c["name"]) for i, c in comps.items() if view.company is None or i == view.company]
-    return site_rows, company_rows
+@callback(Output(ID("nav"), "href"),
+          inputs=dict(site_click=Input(ID("heatmap"), "clickData"), company_click=Input(ID("company-heatmap"), "clickData")),
+          state=dict(data=State(ID("view"), "data")), prevent_initial_call=True)
+@guarded(spec.key)
+def _drill(site_click, company_click, data, *, access):
+    """A heat map cell -> the plant page (plant KPIs of a site) or this page's detail, same period."""
+    view = _view(data)
+    sites, comps = _scope(access, view)
+    company_map = ctx.triggered_id == ID("company-heatmap")
+    target = cell_target(view, company_click if company_map else site_click, "company" if company_map else "warehouse",
+                         sites, comps)
+    if target is None:
+        raise PreventUpdate
+    return target
 
 
-@callback(Output("executive-heatmap", "figure"), Output("executive-company-heatmap", "figure"),
-          Output("executive-table", "children"), Output("executive-grid", "data"),
-          Output("executive-freshness", "children"), Input("executive-view", "data"))
-@guarded(PAGE)
-def _heatmaps(view_data, *, access):
-    view = _view(view_data)
+@callback(output=dict(sites=Output(ID("heatmap"), "figure"), companies=Output(ID("company-heatmap"), "figure"),
+                      table=Output(ID("table"), "children"), fresh=Output(ID("freshness"), "children")),
+          inputs=dict(data=Input(ID("view"), "data")))
+@guarded(spec.key)
+def _heatmaps(data, *, access):
+    view = _view(data)
     cat = service.catalogue()
     try:
-        sites, comps = _in_scope(access, view)
+        sites, comps = _scope(access, view)
         now = service.kpi_results(access, view.as_of, view.days, kpis=HEADLINE, scope_kinds=SCOPES)
-        before = service.kpi_results(access, view.as_of - timedelta(days=view.days), view.days, kpis=HEADLINE,
-                                     scope_kinds=SCOPES)
-    except DataError as error:
-        alert = ui.error_alert(error.user_message)
-        return empty_figure(error.user_message), empty_figure(""), alert, None, None
-    site_rows, company_rows = _rows(view, sites, comps)
-    cur_w, cur_c = index_results(now["results"], "warehouse"), index_results(now["results"], "company")
-    prev_w, prev_c = previous_values(before["results"], "warehouse"), previous_values(before["results"], "company")
-    site_fig = status_heatmap(site_rows, HEADLINE_SITE_KPIS, cur_w, prev_w, cat, row_kind="warehouse", days=view.days,
-                              empty_message="No active sites (warehouses) in your scope.")
-    company_fig = status_heatmap(company_rows, HEADLINE_COMPANY_KPIS, cur_c, prev_c, cat, row_kind="company", days=view.days,
-                                 empty_message="No companies in your scope.")
+        before = service.kpi_results(access, view.as_of - timedelta(days=view.days), view.days,
+                                     kpis=HEADLINE, scope_kinds=SCOPES)
+    except service.DataError as error:
+        return dict(sites=empty_figure(error.user_message), companies=empty_figure(""),
+                    table=error_alert(error.user_message), fresh="")
+    site_rows, company_rows = visible_rows(view, sites, comps)
+    by_company, by_site = _currencies(sites, comps)
     company_of = {i: s["company_id"] for i, s in sites.items()}
-    args = dict(as_of=view.as_of.isoformat(), days=view.days)
-    tables = html.Div([
-        cell_table(site_rows, HEADLINE_SITE_KPIS, cur_w, prev_w, cat, kind="warehouse", company_of=company_of, **args),
-        cell_table(company_rows, HEADLINE_COMPANY_KPIS, cur_c, prev_c, cat, kind="company", **args),
-    ])
-    grid = {"sites": [i for i, _ in site_rows], "companies": [i for i, _ in company_rows],
-            "company_of": {str(k): v for k, v in company_of.items()}}
-    tz = state().settings.timezone
-    fresh = html.Div([ui.freshness(now["computed_at"]), html.Span(f" · days in {tz}", className="freshness")])
-    return site_fig, company_fig, tables, grid, fresh
+    grids = {kind: (index_results(now["results"], kind), previous_values(before["results"], kind)) for kind in SCOPES}
+    args = dict(catalogue=cat, days=view.days)
+    site_fig = kpi_heatmap(site_rows, HEADLINE_SITE_KPIS, "warehouse", *grids["warehouse"], currency_of=by_site,
+                           empty_message="No active sites (warehouses) in your scope.", **args)
+    company_fig = kpi_heatmap(company_rows, HEADLINE_COMPANY_KPIS, "company", *grids["company"], currency_of=by_company,
+                              empty_message="No companies in your scope.", **args)
+    table = twin_grid(twin_rows(view, site_rows, HEADLINE_SITE_KPIS, "warehouse", *grids["warehouse"], cat,
+                                currency_of=by_site, company_of=company_of)
+                      + twin_rows(view, company_rows, HEADLINE_COMPANY_KPIS, "company", *grids["company"], cat,
+                                  currency_of=by_company))
+    return dict(sites=site_fig, companies=company_fig, table=table,
+                fresh=freshness(now["computed_at"], service.settings().zone))
 
 
-def _trend_scope(view: ViewState, sites, comps):
-    """(site id or None, company id or None, words): trends follow the site, else the company, else the
-    only company in scope; with several companies, the first (the company filter changes it)."""
-    if view.site is not None:
-        return view.site, sites[view.site]["company_id"], site_label(sites[view.site])
-    company = view.company if view.company is not None else next(iter(comps), None)
-    if company is None:
-        return None, None, ""
-    note = "" if view.company is not None or len(comps) == 1 else " (pick a company to change)"
-    return None, company, comps[company]["name"] + note
-
-
-@callback(Output("executive-trends", "children"), Output("executive-trend-scope", "children"),
-          Output("executive-exceptions", "children"), Input("executive-view", "data"))
-@guarded(PAGE)
-def _trends(view_data, *, access):
-    view = _view(view_data)
+@callback(output=dict(trends=Output(ID("trends"), "children"), scope=Output(ID("trend-scope"), "children"),
+                      note=Output(ID("trend-note"), "children"), exceptions=Output(ID("exceptions"), "children")),
+          inputs=dict(data=Input(ID("view"), "data")))
+@guarded(spec.key)
+def _trends(data, *, access):
+    """Weekly trends and the worst exceptions (their age in weeks comes from the same 13-month series,
+    the slowest query: its own callback, so the heat maps never wait for it)."""
+    view = _view(data)
     cat = service.catalogue()
     try:
-        sites, comps = _in_scope(access, view)
+        sites, comps = _scope(access, view)
         now = service.kpi_results(access, view.as_of, view.days, kpis=HEADLINE, scope_kinds=SCOPES)
-    except DataError as error:
-        return ui.error_alert(error.user_message), "", ui.error_alert(error.user_message)
-    try:  # the 13-month series is the slowest query: without it the exceptions still list, ages unknown
+    except service.DataError as error:
+        return dict(trends=error_alert(error.user_message), scope="", note="", exceptions=error_alert(error.user_message))
+    try:  # without the weekly series the exceptions still list, ages unknown
         weekly, trend_error = service.kpi_results(access, view.as_of, TREND_DAYS, kpis=HEADLINE, scope_kinds=SCOPES,
                                                   bucket="week")["results"], None
-    except DataError as error:
-        weekly, trend_error = None, ui.error_alert(error.user_message)
-    site, company, words = _trend_scope(view, sites, comps)
-    charts = []
-    for kpi in HEADLINE if weekly is not None else ():
-        kind, scope_id = ("warehouse", site) if kpi in HEADLINE_SITE_KPIS and site is not None else ("company", company)
-        fig = kpi_trend(series_points(weekly, kpi, kind, scope_id), cat.for_scope(kpi, kind, scope_id, 7),
-                        empty_message=empty_why(kpi), height=210)
-        charts.append(dbc.Col(dcc.Graph(figure=fig, config=_GRAPH, id=f"executive-trend-{kpi}"), md=6, xl=3,
-                              className="executive-trend"))
-    site_rows, company_rows = _rows(view, sites, comps)
+    except service.DataError as error:
+        weekly, trend_error = None, error_alert(error.user_message)
+    site_rows, company_rows = visible_rows(view, sites, comps)
     names = {("warehouse", i): label for i, label in site_rows} | {("company", i): n for i, n in company_rows}
-    rows = exceptions(now["results"], weekly or [], cat, names, days=view.days, as_of=view.as_of,
-                      kpis_by_kind={"warehouse": HEADLINE_SITE_KPIS, "company": HEADLINE_COMPANY_KPIS})
-    table = exceptions_table(rows, as_of=view.as_of.isoformat(), days=view.days,
-                             company_of={i: s["company_id"] for i, s in sites.items()}, history=weekly is not None)
-    trends = trend_error or dbc.Row(charts, className="g-3")
-    return trends, f"Showing {words} · ending {view.as_of.isoformat()}", table
+    rows = exceptions(now["results"], weekly or [], cat, names, days=view.days, as_of=view.as_of)
+    by_company, _by_site = _currencies(sites, comps)
+    listed = exceptions_list(rows, view, company_of={i: s["company_id"] for i, s in sites.items()},
+                             currency_of=by_company, history=weekly is not None)
+    site, company, words = trend_scope(view, sites, comps)
+    charts, note = trend_panels(weekly or [], cat, site=site, company=company)
+    return dict(trends=trend_error or dbc.Row(charts, className="g-3"), note=note, exceptions=listed,
+                scope=f"Showing {words} · weeks ending {fmt_date(view.as_of)}")
 
 
-def _narrowed(access, view: ViewState):
-    """The caller's access limited to the view's site (or company): only ever narrower, never wider."""
-    if view.site is not None and access.allows_warehouse(view.site):
-        return replace(access, warehouse_ids=(view.site,))
-    if view.company is not None and (access.company_ids is None or view.company in access.company_ids):
-        return replace(access, company_ids=(view.company,))
-    return None
-
-
-@callback(Output("executive-detail", "children"), Input("executive-view", "data"))
-@guarded(PAGE)
-def _detail(view_data, *, access):
-    """The drilled KPI: its definition, the site's or company's value, per-partner breakdown and trend."""
-    if not view_data:
-        return None
-    view = _view(view_data)
+@callback(Output(ID("detail"), "children"), inputs=dict(data=Input(ID("view"), "data")))
+@guarded(spec.key)
+def _detail(data, *, access):
+    """The drilled KPI: its tile, formula and owner, the per-partner breakdown and the weekly trend."""
+    view = _view(data)
+    try:
+        sites, comps = _scope(access, view)
+    except service.DataError as error:
+        return error_alert(error.user_message)
     if view.kpi is None:
         return None
-    narrow = _narrowed(access, view)
-    if narrow is None:
-        return ui.empty_state("Pick a site or company to see this KPI's detail.")
-    cat = service.catalogue()
     kind = "warehouse" if view.site is not None and view.kpi in HEADLINE_SITE_KPIS else "company"
+    if view.company is None:
+        return empty_state("Pick a site or company to see this KPI's detail.", id=ID("detail-card"))
+    # Narrowed to the view's site or company (checked in scope first): only ever narrower, never wider.
+    narrow = replace(access, warehouse_ids=(view.site,)) if kind == "warehouse" else replace(access, company_ids=(view.company,))
+    scope_id = view.site if kind == "warehouse" else view.company
+    cat = service.catalogue()
+    d = cat.for_scope(view.kpi, kind, scope_id, view.days)
     try:
-        sites, comps = _in_scope(access, view)
-        scope_id = view.site if kind == "warehouse" else (view.company or sites.get(view.site, {}).get("company_id"))
-        d = cat.for_scope(view.kpi, kind, scope_id, view.days)
         now = service.kpi_results(narrow, view.as_of, view.days, kpis=(view.kpi,), scope_kinds=(kind,))
+        currency = comps.get(view.company, {}).get("currency")
         breakdown = None
         if view.kpi in PARTNER_KPIS:
             by_partner = service.kpi_results(narrow, view.as_of, view.days, kpis=(view.kpi,), scope_kinds=("partner",))
             parts = [r for r in by_partner["results"] if not r.get("bucket")]
-            names = service.run_query(narrow, partners, view.as_of, view.days, ids=[r["scope_id"] for r in parts])
-            breakdown = breakdown_table(parts, {i: n["name"] for i, n in names.items()}, d,
-                                        entity=PARTNER_KPIS[view.kpi])
-    except DataError as error:
-        return ui.error_alert(error.user_message)
-    where = site_label(sites[view.site]) if kind == "warehouse" else comps.get(scope_id, {}).get("name", "")
-    result = index_results(now["results"], kind).get((scope_id, view.kpi)) or {"value": None, "status": "no_data"}
+            names = service.partners(narrow, [r["scope_id"] for r in parts])
+            breakdown = breakdown_grid(parts, {i: n["name"] for i, n in names.items()}, d, entity=PARTNER_KPIS[view.kpi],
+                                       currency=currency)
+    except service.DataError as error:
+        return error_alert(error.user_message)
+    where = site_label(sites[view.site]) if kind == "warehouse" else comps[view.company]["name"]
+    result = index_results(now["results"], kind).get((scope_id, view.kpi))
     note = None
     if view.kpi in PARTNER_KPIS:
         note = "Breakdown for the whole company." if kind == "company" else "Breakdown limited to lines of this site."
-    plant = (drill_href(view.kpi, as_of=view.as_of, days=view.days, site=view.site)
-             if view.kpi in PLANT_METRICS and view.site is not None else None)
-    try:  # the 13-month series is the slowest query: its failure must not hide the rest of the panel
-        weekly = service.kpi_results(narrow, view.as_of, TREND_DAYS, kpis=(view.kpi,), scope_kinds=(kind,), bucket="week")
-    except DataError as error:
-        trend = ui.error_alert(error.user_message)
+    plant = drill_href(view.kpi, view, site=view.site) if view.kpi in PLANT_METRICS and view.site is not None else None
+    if view.kpi in NO_TREND_KPIS:
+        trend = detail_trend(view.kpi, [], d)
     else:
-        weekly_def = cat.for_scope(view.kpi, kind, scope_id, 7)
-        trend = dcc.Graph(figure=kpi_trend(series_points(weekly["results"], view.kpi, kind, scope_id), weekly_def,
-                                           title="By week, 13 months", empty_message=empty_why(view.kpi), height=260),
-                          config=_GRAPH, id="executive-detail-trend")
-    return detail_card(d, where=where, result=result, breakdown=breakdown, trend=trend, note=note, plant_href=plant,
-                       close_href=view_href(view.as_of, view.days, company=view.company, site=view.site))
+        try:  # the 13-month series is the slowest query: its failure must not hide the rest of the panel
+            weekly = service.kpi_results(narrow, view.as_of, TREND_DAYS, kpis=(view.kpi,), scope_kinds=(kind,),
+                                         bucket="week")
+        except service.DataError as error:
+            trend = error_alert(error.user_message)
+        else:
+            trend = detail_trend(view.kpi, series_points(weekly["results"], view.kpi, kind, scope_id),
+                                 cat.for_scope(view.kpi, kind, scope_id, 7))
+    return detail_card(d, where=where, period=f"{view.days} days ending {fmt_date(view.as_of)}", result=result,
+                       currency=currency, breakdown=breakdown, trend=trend, note=note, plant_href=plant,
+                       close_href=view.href(kpi=None))

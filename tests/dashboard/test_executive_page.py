@@ -1,6 +1,7 @@
-"""Executive page callbacks on the demo replica, called on the server as the guard would let them run:
-scope checks (a site of another company is 'not found', a tampered view store is refused), heat map rows
-and the drill target of a clicked cell."""
+"""Executive page layout and callbacks on the demo replica, called on the server as the guard lets them run:
+the URL rendered into the filters (options and values together), bad values named, a site of another company
+'not found', a tampered view store refused, filters that navigate only on a real change, freshness with its
+zone, trends and exceptions, and the detail's amounts in the company currency."""
 from __future__ import annotations
 
 import sys
@@ -9,9 +10,10 @@ import pytest
 from dash.exceptions import PreventUpdate
 from flask_login import login_user
 
-from dashboard import create_app
+from dashboard import create_app, service
 from dashboard.auth.users import LoginUser
 from dashboard.extensions import STATE_KEY
+from dashboard.formats import fmt_value
 from dashboard.settings import Settings
 
 DIST_SITES = {4, 5}  # the demo's distribution company (2) owns the Neuss and Atlanta centres
@@ -29,68 +31,114 @@ def app(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(app):
-    return next(m for name, m in sys.modules.items() if name.endswith("executive") and hasattr(m, "_heatmaps"))
+    return next(m for name, m in sys.modules.items() if name.endswith("pages.executive") and hasattr(m, "_heatmaps"))
 
 
-def _as(app, username):
-    ctx = app.server.test_request_context("/_dash-update-component", method="POST")
-    ctx.push()
-    login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user(username)))
-    return ctx
+@pytest.fixture
+def as_user(app):
+    contexts = []
 
+    def sign_in(username):
+        ctx = app.server.test_request_context("/_dash-update-component", method="POST")
+        ctx.push()
+        contexts.append(ctx)
+        login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user(username)))
 
-def _query(page, **query):
-    return page.layout(**query).children[1].data  # the executive-query store
-
-
-def test_exec_sees_every_demo_site_and_the_click_drills_to_the_plant_page(app, page):
-    ctx = _as(app, "exec")
-    try:
-        companies, sites, view, message, style = page._check_scope(_query(page))
-        assert [o["value"] for o in sites] == [1, 2, 3, 4, 5] and message is None and style == {}
-        site_fig, company_fig, _table, grid, _fresh = page._heatmaps(view)
-        assert grid["sites"] == [1, 2, 3, 4, 5] and grid["companies"] == [1, 2]
-        assert len(site_fig.data[0].z) == 5 and len(company_fig.data[0].z) == 2
-        # Row 1 (Plzen, site 2) x column 2 (downtime) -> the plant page, downtime metric, same period.
-        href = page._cell_href({"points": [{"x": 2, "y": 1}]}, grid, view, company_map=False)
-        assert href == f"/plant?site=2&metric=downtime&as_of={view['as_of']}&days=30"
-        # Row 1 (Plzen) x column 3 (supplier OTIF): no supply page yet, the detail panel here.
-        href = page._cell_href({"points": [{"x": 3, "y": 1}]}, grid, view, company_map=False)
-        assert href == f"/executive?as_of={view['as_of']}&days=30&company=1&site=2&kpi=supplier_otif"
-        href = page._cell_href({"points": [{"x": 1, "y": 1}]}, grid, view, company_map=True)
-        assert href == f"/executive?as_of={view['as_of']}&days=30&company=2&kpi=dio"
-        with pytest.raises(PreventUpdate):
-            page._cell_href({"points": [{"x": 1, "y": 9}]}, grid, view, company_map=False)
-    finally:
+    yield sign_in
+    for ctx in reversed(contexts):
         ctx.pop()
 
 
-def test_a_site_of_another_company_is_not_found_and_a_tampered_store_is_refused(app, page):
-    ctx = _as(app, "dist-exec")
-    try:
-        _c, sites, view, message, style = page._check_scope(_query(page, site="2", kpi="supplier_otif"))
-        assert view is None and style == {"display": "none"}
-        assert "Site 2 does not exist or is outside your scope" in str(message)
-        assert {o["value"] for o in sites} == DIST_SITES
-        _c, _s, own, _m, _st = page._check_scope(_query(page))
-        tampered = dict(own, site=2, kpi="supplier_otif")
+def _find(component, component_id):
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and not isinstance(child, (str, int, float)):
+            found = _find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def test_a_bookmark_renders_its_filters_with_their_options(page, as_user):
+    as_user("exec")
+    layout = page.layout(company="1", site="2")
+    company, site = _find(layout, "executive-company"), _find(layout, "executive-site")
+    assert company.value == 1 and {o["value"] for o in company.options} == {1, 2}
+    assert site.value == 2 and {o["value"] for o in site.options} == {1, 2, 3}  # the company's sites
+    assert _find(layout, "executive-view").data["company"] == 1
+    # A site alone shows its company; any period from 1 to 90 days is kept and offered.
+    layout = page.layout(site="5", days="45")
+    assert _find(layout, "executive-company").value == 2
+    days = _find(layout, "executive-days")
+    assert days.value == 45 and 45 in [o["value"] for o in days.options]
+
+
+def test_bad_values_are_named_and_a_site_of_another_company_is_not_found(page, as_user):
+    as_user("dist-exec")
+    text = str(page.layout(days="abc", company="x"))
+    assert "Ignored days='abc'" in text and "Ignored company='x'" in text
+    problem = page.layout(site="2", as_of="not-a-date")
+    text = str(problem)
+    assert "problem-page" in text and "Site 2 does not exist or is outside your scope" in text
+    assert "'not-a-date'" in text and "href='/executive'" in text
+    assert _find(problem, "executive-heatmap") is None
+
+
+def test_filters_navigate_only_on_a_real_change(page, as_user):
+    as_user("exec")
+    data = _find(page.layout(company="1", site="2", kpi="supplier_otif"), "executive-view").data
+    same = dict(as_of=data["as_of"], days=30, company=1, site=2, data=data)
+    with pytest.raises(PreventUpdate):
+        page._to_url(**same)
+    assert page._to_url(**dict(same, company=2)) == f"?as_of={data['as_of']}&days=30&company=2"
+    assert page._to_url(**dict(same, site=None)) == f"?as_of={data['as_of']}&days=30&company=1"
+    assert page._to_url(**dict(same, days=7)) == f"?as_of={data['as_of']}&days=7&company=1&site=2&kpi=supplier_otif"
+
+
+def test_heat_maps_trends_and_exceptions_of_the_whole_scope(page, as_user):
+    as_user("exec")
+    data = _find(page.layout(), "executive-view").data
+    out = page._heatmaps(data=data)
+    assert len(out["sites"].data[0].z) == 5 and len(out["companies"].data[0].z) == 2
+    assert f"times in {service.settings().zone.key}" in str(out["fresh"])
+    grid = _find(out["table"], "executive-cells")
+    assert len(grid.rowData) == 5 * 9 + 2 * 4 and all("OK" not in r["status"] for r in grid.rowData)
+    trends = page._trends(data=data)
+    shown = {col.children.id for col in trends["trends"].children}
+    assert "executive-trend-oee" in shown and "executive-trend-dio" not in shown
+    assert "365-day measures" in trends["note"]
+    assert "grade-bg-critical" in str(trends["exceptions"])
+
+
+def test_a_scoped_executive_sees_only_their_company_and_a_tampered_store_is_refused(page, as_user):
+    as_user("dist-exec")
+    data = _find(page.layout(), "executive-view").data
+    out = page._heatmaps(data=data)
+    assert {row["id"].split("-")[1] for row in _find(out["table"], "executive-cells").rowData} == {"4", "5", "2"}
+    exceptions = str(page._trends(data=data)["exceptions"])
+    assert "Plzen" not in exceptions and "Stuttgart" not in exceptions
+    for tampered in (dict(data, site=2, kpi="supplier_otif"), dict(data, company=1), dict(data, days=3000)):
         for callback in (page._heatmaps, page._trends, page._detail):
             with pytest.raises(PreventUpdate):
-                callback(tampered)
-        with pytest.raises(PreventUpdate):
-            page._heatmaps(dict(own, days=3000))
-    finally:
-        ctx.pop()
+                callback(data=tampered)
 
 
-def test_scoped_exec_sees_only_their_company(app, page):
-    ctx = _as(app, "dist-exec")
-    try:
-        _c, _s, view, _m, _st = page._check_scope(_query(page))
-        _site_fig, _company_fig, table, grid, _fresh = page._heatmaps(view)
-        assert set(grid["sites"]) == DIST_SITES and grid["companies"] == [2]
-        _trends, _scope, exceptions = page._trends(view)
-        assert "Plzen" not in str(exceptions) and "Stuttgart" not in str(exceptions)
-        assert "executive-cell-2-" not in str(table)
-    finally:
-        ctx.pop()
+def test_the_detail_shows_amounts_in_the_company_currency(page, as_user):
+    as_user("exec")
+    data = _find(page.layout(company="1", kpi="overdue_receivables"), "executive-view").data
+    card = page._detail(data=data)
+    value = _find(card, "executive-detail-value").children
+    currency = service.companies(_access())[1].get("currency")
+    result = next(r for r in service.kpi_results(_access(), service.today(), 30, kpis=("overdue_receivables",),
+                                                 scope_kinds=("company",))["results"] if r["scope_id"] == 1)
+    assert value == fmt_value(result["value"], "amount", currency)
+    assert "Overdue receivables · Nordwerk Automotive GmbH" in str(card)
+    assert "A snapshot of now: no weekly trend." in str(card)
+
+
+def _access():
+    from dashboard.auth import current_access
+
+    return current_access()

@@ -1,84 +1,158 @@
-"""Executive page in a real browser: heat map of the demo's sites, the breakdown site in red, drill to the
-plant page and back, a KPI detail panel, a site outside the scope refused."""
+"""Executive page in a real browser: the demo's sites in the heat map, critical badges in the critical colour,
+a drill to the plant page that keeps the period and the value, a bookmark that keeps its filters, no sideways
+scrolling on a laptop or a phone, trends only where there is a series, bad URL values named."""
+import re
 from urllib.parse import quote
 
-from selenium.webdriver.common.by import By
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers.browser import login, screenshot
+from helpers.browser import PHONE, clear_viewport, login, page_overflow_x, screenshot, set_viewport
 
-BREAKDOWN_SITE = 2  # data_access.demo.scenario.STORY["breakdown_warehouse_id"]: PLZ plant
+BREAKDOWN_SITE = 2  # data_access.demo.scenario.STORY["breakdown_warehouse_id"]: Plzen plant
 DEMO_SITES = ("Stuttgart", "Plzen", "Queretaro", "Neuss", "Atlanta")
+CRITICAL = "rgb(198, 40, 40)"  # dashboard.vocab GRADES["critical"].strong
+HEATMAP = "#executive-heatmap .heatmap, #executive-heatmap .hm"
 
 
-def _tick_labels(duo, graph_id):
-    ticks = duo.driver.find_elements(By.CSS_SELECTOR, f"#{graph_id} .yaxislayer-above .ytick text")
-    return [t.text for t in ticks]
+def _trace(duo, graph_id="executive-heatmap"):
+    return duo.driver.execute_script(
+        "const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');"
+        "return {text: gd.data[0].text, custom: gd.data[0].customdata, ticks: gd.layout.yaxis.ticktext};", f"#{graph_id}")
 
 
-def test_executive_heat_map_drill_and_back(app_duo):
-    duo = app_duo
-    login(duo, "exec", next_path="/executive")
-    duo.wait_for_element("#executive-heatmap .heatmap, #executive-heatmap .hm", timeout=60)
-    duo.wait_for_element("#executive-exceptions table", timeout=60)
-    labels = _tick_labels(duo, "executive-heatmap")
-    assert all(any(site in label for label in labels) for site in DEMO_SITES), labels
-    duo.wait_for_element("#executive-trends .dash-graph", timeout=60)
-    screenshot(duo, "executive")
-    duo.driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
-    screenshot(duo, "executive-trends")
-    duo.driver.execute_script("window.scrollTo(0, 0)")
-
-    # The table twin carries each cell's status in words: the breakdown site has a critical plant KPI.
-    duo.driver.execute_script("document.querySelector('#executive-table-toggle').click()")
-    cells = {kpi: duo.find_element(f"#executive-cell-{BREAKDOWN_SITE}-{kpi}") for kpi in ("oee", "downtime_hours")}
-    critical = [kpi for kpi, link in cells.items() if "Critical" in link.text]
-    assert critical, {k: v.text for k, v in cells.items()}
-    assert "status-critical" in cells[critical[0]].find_element(By.XPATH, "..").get_attribute("class")
-
-    # Clicking the red cell of the heat map itself opens the plant page for that site (Dash hands the
-    # callback the clicked cell's x/y positions, as a real click would).
-    kpi = critical[0]
-    row = next(i for i, label in enumerate(labels) if "Plzen" in label)
-    col = ["oee", "schedule_adherence", "downtime_hours"].index(kpi)
-    duo.driver.execute_script(
-        """const gd = document.querySelector('#executive-heatmap .js-plotly-plot');
-           const [row, col] = arguments;
-           gd.emit('plotly_click', {points: [{curveNumber: 0, x: col, y: row, z: 2, pointNumber: [row, col],
-                                             data: gd.data[0], fullData: gd._fullData[0]}]});""",
-        row, col)
-    metric = "oee" if kpi == "oee" else "downtime"
-    _wait_url(duo, f"/plant?site={BREAKDOWN_SITE}&metric={metric}")
-    duo.driver.back()
-    _wait_url(duo, "/executive")
-    duo.wait_for_element("#executive-heatmap .heatmap, #executive-heatmap .hm", timeout=60)
-
-    # A supply KPI has no page yet: its cell opens the detail panel here, for that site.
-    duo.driver.execute_script("document.querySelector('#executive-table-toggle').click()")
-    link = duo.wait_for_element(f"#executive-cell-{BREAKDOWN_SITE}-supplier_otif")
-    duo.driver.execute_script("arguments[0].click()", link)  # (screenshots reset the viewport metrics)
-    _wait_url(duo, f"site={BREAKDOWN_SITE}&kpi=supplier_otif")
-    duo.wait_for_contains_text("#executive-detail-card", "Supplier OTIF · Plzen", timeout=60)
-    assert duo.get_logs() == []
+def _shown(text: str) -> str:
+    """A cell's value without its change arrow (plotly pseudo-HTML)."""
+    return re.sub(r"<span[^>]*>[^<]*</span>", "", text).strip()
 
 
-def test_executive_detail_panel_and_scope(app_duo):
-    duo = app_duo
-    login(duo, "exec", next_path=quote(f"/executive?site={BREAKDOWN_SITE}&kpi=supplier_otif&days=90", safe="/"))
+def _cell(trace, row_id, kpi):
+    """(row, column, text) of the cell whose customdata is [row_id, kpi]."""
+    for r, row in enumerate(trace["custom"]):
+        for c, (rid, key) in enumerate(row):
+            if (rid, key) == (row_id, kpi):
+                return r, c, trace["text"][r][c]
+    raise AssertionError(f"no cell {row_id} x {kpi}")
 
-    for text in ("Supplier OTIF · Plzen", "Vendor", "Breakdown limited to lines of this site."):
-        duo.wait_for_contains_text("#executive-detail-card", text, timeout=60)
-    duo.driver.execute_script("document.getElementById('executive-detail-card').scrollIntoView()")
-    screenshot(duo, "executive-detail")
-    assert "/executive" in duo.driver.current_url and "days=90" in duo.driver.current_url
-    duo.driver.get(f"{duo.server_url}/executive?site=999&as_of=not-a-date")
-    duo.wait_for_contains_text(".msg-not-found", "Site 999", timeout=30)
-    duo.wait_for_contains_text("#executive-notice", "not a date")
-    assert not duo.find_element("#executive-content").is_displayed()
-    assert "site=999" in duo.driver.current_url  # the refusal stays: no other view replaces it
-    assert duo.get_logs() == []
+
+def _click_cell(duo, graph_id, row, col):
+    """A real mouse click at the centre of a heat map cell (rows top to bottom, columns left to right)."""
+    WebDriverWait(duo.driver, 10).until(lambda d: d.execute_script(  # re-laid out after the last viewport change
+        "const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');"
+        "return Math.abs(gd._fullLayout.width - gd.getBoundingClientRect().width) < 2;", f"#{graph_id}"))
+    drag = duo.find_element(f"#{graph_id} .nsewdrag")
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", drag)
+    rows, cols = duo.driver.execute_script(
+        "const z = document.querySelector(arguments[0] + ' .js-plotly-plot').data[0].z; return [z.length, z[0].length];",
+        f"#{graph_id}")
+    size = drag.size  # offsets are from the element's centre
+    x = size["width"] * ((col + 0.5) / cols - 0.5)
+    y = size["height"] * ((row + 0.5) / rows - 0.5)
+    ActionChains(duo.driver).move_to_element(drag).move_by_offset(int(x), int(y)).click().perform()
 
 
 def _wait_url(duo, fragment, timeout=30):
-    from selenium.webdriver.support.ui import WebDriverWait
-
     WebDriverWait(duo.driver, timeout).until(lambda d: fragment in d.current_url, f"url never held {fragment}")
+
+
+def _dropdown(duo, name):
+    return duo.find_element(f"#executive-{name}").text.strip()
+
+
+def test_overview_badges_layout_and_a_drill_that_keeps_the_period(app_duo):
+    duo = app_duo
+    login(duo, "exec", next_path=quote("/executive?days=30", safe="/"))
+    duo.wait_for_element(HEATMAP, timeout=90)
+    trace = _trace(duo)
+    assert all(any(site in label for label in trace["ticks"]) for site in DEMO_SITES), trace["ticks"]
+    duo.wait_for_element("#executive-exceptions-list", timeout=90)
+    duo.wait_for_element("#executive-trends .dash-graph", timeout=90)
+    duo.wait_for_contains_text("#executive-freshness", "times in", timeout=30)
+
+    # Critical exceptions wear the critical colour, in words too.
+    badge = duo.find_element("#executive-exceptions-list .status-badge.grade-bg-critical")
+    assert "Critical" in badge.text
+    assert duo.driver.execute_script("return getComputedStyle(arguments[0]).backgroundColor", badge) == CRITICAL
+
+    # Only trends with a weekly series are drawn; the note says once why the others are missing.
+    for kpi in ("inventory_turns", "dio", "stockout_rate", "overdue_receivables"):
+        assert duo.find_elements(f"#executive-trend-{kpi}") == []
+    assert "365-day measures" in duo.find_element("#executive-trend-note").text
+    assert duo.find_elements("#executive-trend-oee")
+
+    screenshot(duo, "executive")
+    screenshot(duo, "executive-phone", sizes=[PHONE])
+    duo.driver.execute_script("document.getElementById('executive-exceptions').scrollIntoView()")
+    screenshot(duo, "executive-phone-exceptions", sizes=[PHONE])
+    duo.driver.execute_script("window.scrollTo(0, 0)")
+    for size in ((1280, 800), PHONE):
+        set_viewport(duo, *size)
+        assert page_overflow_x(duo) <= 0, size  # negative by the width of a vertical scroll bar
+    clear_viewport(duo)
+    duo.driver.execute_script("document.getElementById('executive-trend-note').scrollIntoView()")
+    screenshot(duo, "executive-trends")
+    duo.driver.execute_script("window.scrollTo(0, 0)")
+
+    # Plzen's downtime cell drills to the plant page with the same 30 days, showing the same value.
+    row, col, text = _cell(_trace(duo), BREAKDOWN_SITE, "downtime_hours")
+    shown = _shown(text)
+    assert shown.endswith(" h"), shown
+    _click_cell(duo, "executive-heatmap", row, col)
+    _wait_url(duo, f"/plant?site={BREAKDOWN_SITE}&metric=downtime&days=30&as_of=")
+    duo.wait_for_text_to_equal("#plant-tile-downtime", shown, timeout=60)
+    assert "Ignored the period" not in duo.find_element("body").text
+    assert duo.get_logs() == []
+
+
+def test_a_bookmark_keeps_its_filters_and_a_click_keeps_them_consistent(app_duo):
+    duo = app_duo
+    bookmark = "/executive?company=1&site=2"
+    login(duo, "exec", next_path=quote(bookmark, safe="/"))
+    for _ in range(10):
+        duo.driver.get(duo.server_url + bookmark)  # a fresh navigation each time
+        duo.wait_for_element(HEATMAP, timeout=60)
+        duo.wait_for_contains_text("#executive-freshness", "Data as of", timeout=30)
+        trace = _trace(duo)
+        assert len(trace["ticks"]) == 1 and "Plzen" in trace["ticks"][0], trace["ticks"]
+        assert _dropdown(duo, "company") == "Nordwerk Automotive GmbH"
+        assert "Plzen" in _dropdown(duo, "site")
+        assert duo.driver.current_url.endswith(bookmark)
+
+    # A supply KPI of the filtered site opens the detail here, filters unchanged.
+    row, col, _text = _cell(_trace(duo), BREAKDOWN_SITE, "supplier_otif")
+    _click_cell(duo, "executive-heatmap", row, col)
+    _wait_url(duo, "kpi=supplier_otif")
+    assert "company=1" in duo.driver.current_url and "site=2" in duo.driver.current_url
+    for text in ("Supplier OTIF · Plzen", "Vendor", "Breakdown limited to lines of this site."):
+        duo.wait_for_contains_text("#executive-detail-card", text, timeout=60)
+    assert _dropdown(duo, "company") == "Nordwerk Automotive GmbH" and "Plzen" in _dropdown(duo, "site")
+    assert len(_trace(duo)["ticks"]) == 1
+    duo.driver.execute_script("document.getElementById('executive-detail-card').scrollIntoView()")
+    screenshot(duo, "executive-detail")
+
+    # The table twin drills too, by link: Plzen's OEE row opens the plant page.
+    duo.driver.execute_script("document.querySelector('#executive-table-toggle').click()")
+    status = duo.wait_for_element("#executive-cells [row-id='warehouse-2-downtime_hours'] [col-id='status']", timeout=30)
+    assert status.text == "✕ Critical" and "grade-cell-critical" in status.get_attribute("class")
+    link = duo.find_element("#executive-cells [row-id='warehouse-2-oee'] a")
+    duo.driver.execute_script("arguments[0].click()", link)
+    _wait_url(duo, f"/plant?site={BREAKDOWN_SITE}&metric=oee&days=30")
+    assert duo.get_logs() == []
+
+
+def test_bad_values_are_named_and_a_site_out_of_scope_is_not_found(app_duo):
+    duo = app_duo
+    login(duo, "exec", next_path=quote("/executive?site=999&as_of=not-a-date&days=abc", safe="/"))
+    duo.wait_for_contains_text(".msg-not-found", "Site 999", timeout=60)
+    body = duo.find_element(".problem-page").text
+    assert "'not-a-date'" in body and "'abc'" in body
+    back = duo.find_element(".problem-back")
+    assert back.get_attribute("href").endswith("/executive")
+    assert "site=999" in duo.driver.current_url  # the refusal stays: no other view replaces it
+
+    duo.driver.get(f"{duo.server_url}/executive?days=45&kpi=nonsense")
+    duo.wait_for_element(HEATMAP, timeout=60)
+    assert _dropdown(duo, "days") == "45 days"
+    assert "'nonsense'" in duo.find_element("#executive-notice").text
+    assert duo.find_elements(".msg-not-found") == []
+    assert duo.get_logs() == []
