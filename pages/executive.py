@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import service
@@ -59,6 +59,7 @@ from dashboard.views.executive_panels import (
     detail_trend,
     exceptions_list,
     kpi_heatmap,
+    screen_scale,
     trend_panels,
     twin_grid,
     twin_rows,
@@ -112,6 +113,7 @@ def layout(**query):
     return html.Div([
         dcc.Location(id=ID("nav"), refresh="callback-nav"),
         dcc.Store(id=ID("view"), data=view.as_data()),
+        dcc.Store(id=ID("scale")),
         page_header(TITLE, subtitle, controls=_filters(view, sites, comps), fresh_id=ID("freshness")),
         notices(notes + more, id=ID("notice")),
         html.Div([html.H4("Sites", className="section-title"),
@@ -135,6 +137,9 @@ def layout(**query):
 
 
 csv_export(ID("cells"))
+# The page's type scale (app.css grows rem on wall and 4K screens): figures, sized in pixels, follow it.
+clientside_callback("function (_) { return parseFloat(getComputedStyle(document.documentElement).fontSize) / 16; }",
+                    Output(ID("scale"), "data"), Input(ID("view"), "data"))
 
 
 def _view(data) -> View:
@@ -201,10 +206,10 @@ def _drill(site_click, company_click, data, *, access):
 
 @callback(output=dict(sites=Output(ID("heatmap"), "figure"), companies=Output(ID("company-heatmap"), "figure"),
                       table=Output(ID("table"), "children"), fresh=Output(ID("freshness"), "children")),
-          inputs=dict(data=Input(ID("view"), "data")))
+          inputs=dict(data=Input(ID("view"), "data"), scale=Input(ID("scale"), "data")))
 @guarded(spec.key)
-def _heatmaps(data, *, access):
-    view = _view(data)
+def _heatmaps(data, scale=1, *, access):
+    view, scale = _view(data), screen_scale(scale)
     cat = service.catalogue()
     try:
         sites, comps = _scope(access, view)
@@ -218,7 +223,7 @@ def _heatmaps(data, *, access):
     by_company, by_site = _currencies(sites, comps)
     company_of = {i: s["company_id"] for i, s in sites.items()}
     grids = {kind: (index_results(now["results"], kind), previous_values(before["results"], kind)) for kind in SCOPES}
-    args = dict(catalogue=cat, days=view.days)
+    args = dict(catalogue=cat, days=view.days, scale=scale)
     site_fig = kpi_heatmap(site_rows, HEADLINE_SITE_KPIS, "warehouse", *grids["warehouse"], currency_of=by_site,
                            empty_message="No active sites (warehouses) in your scope.", **args)
     company_fig = kpi_heatmap(company_rows, HEADLINE_COMPANY_KPIS, "company", *grids["company"], currency_of=by_company,
@@ -233,9 +238,9 @@ def _heatmaps(data, *, access):
 
 @callback(output=dict(trends=Output(ID("trends"), "children"), scope=Output(ID("trend-scope"), "children"),
                       note=Output(ID("trend-note"), "children"), exceptions=Output(ID("exceptions"), "children")),
-          inputs=dict(data=Input(ID("view"), "data")))
+          inputs=dict(data=Input(ID("view"), "data"), scale=Input(ID("scale"), "data")))
 @guarded(spec.key)
-def _trends(data, *, access):
+def _trends(data, scale=1, *, access):
     """Weekly trends and the worst exceptions (their age in weeks comes from the same 13-month series,
     the slowest query: its own callback, so the heat maps never wait for it)."""
     view = _view(data)
@@ -257,14 +262,14 @@ def _trends(data, *, access):
     listed = exceptions_list(rows, view, company_of={i: s["company_id"] for i, s in sites.items()},
                              currency_of=by_company, history=weekly is not None)
     site, company, words = trend_scope(view, sites, comps)
-    charts, note = trend_panels(weekly or [], cat, site=site, company=company)
+    charts, note = trend_panels(weekly or [], cat, site=site, company=company, scale=screen_scale(scale))
     return dict(trends=trend_error or dbc.Row(charts, className="g-3"), note=note, exceptions=listed,
                 scope=f"Showing {words} · weeks ending {fmt_date(view.as_of)}")
 
 
-@callback(Output(ID("detail"), "children"), inputs=dict(data=Input(ID("view"), "data")))
+@callback(Output(ID("detail"), "children"), inputs=dict(data=Input(ID("view"), "data"), scale=Input(ID("scale"), "data")))
 @guarded(spec.key)
-def _detail(data, *, access):
+def _detail(data, scale=1, *, access):
     """The drilled KPI: its tile, formula and owner, the per-partner breakdown and the weekly trend."""
     view = _view(data)
     try:
@@ -309,7 +314,7 @@ def _detail(data, *, access):
             trend = error_alert(error.user_message)
         else:
             trend = detail_trend(view.kpi, series_points(weekly["results"], view.kpi, kind, scope_id),
-                                 cat.for_scope(view.kpi, kind, scope_id, 7))
+                                 cat.for_scope(view.kpi, kind, scope_id, 7), screen_scale(scale))
     return detail_card(d, where=where, period=f"{view.days} days ending {fmt_date(view.as_of)}", result=result,
                        currency=currency, breakdown=breakdown, trend=trend, note=note, plant_href=plant,
                        close_href=view.href(kpi=None))

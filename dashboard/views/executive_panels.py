@@ -22,8 +22,8 @@ from dashboard.kpis.catalogue import HEADLINE_SITE_KPIS
 from dashboard.views.executive import HEADLINE, NO_TREND_KPIS, View, drill_href, series_points
 from dashboard.vocab import grade_of, status_phrase, threshold_text
 
-__all__ = ["GRAPH_CONFIG", "NO_TREND_NOTE", "kpi_heatmap", "twin_rows", "twin_grid", "exceptions_list", "breakdown_grid",
-           "detail_card", "detail_trend", "trend_panels"]
+__all__ = ["GRAPH_CONFIG", "NO_TREND_NOTE", "screen_scale", "for_screen", "kpi_heatmap", "twin_rows", "twin_grid",
+           "exceptions_list", "breakdown_grid", "detail_card", "detail_trend", "trend_panels"]
 
 _id = PAGES["executive"].id
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -32,6 +32,34 @@ NO_TREND_NOTE = ("Inventory turns and DIO are 365-day measures, stockout rate an
 _NO_TREND_WHY = {"inventory_turns": "A 365-day measure: no weekly trend.", "dio": "A 365-day measure: no weekly trend.",
                  "stockout_rate": "A snapshot of now: no weekly trend.",
                  "overdue_receivables": "A snapshot of now: no weekly trend."}
+
+
+def screen_scale(raw) -> float:
+    """The browser's reported type scale (rem / 16 px), held to 1..3; anything else is 1."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return 1.0
+    return min(max(float(raw), 1.0), 3.0)
+
+
+def _times(size, scale: float, default: float):
+    return (size or default) * scale
+
+
+def for_screen(fig: go.Figure, scale: float) -> go.Figure:
+    """``fig`` with its type, height and margins times ``scale``: the page's rem in 16 px (1.5 or 2 on wall
+    and 4K screens, where app.css scales the page's type). Plotly sizes in pixels and would stay small."""
+    if scale == 1:
+        return fig
+    layout = fig.layout
+    margin = {side: _times(getattr(layout.margin, side), scale, 10) for side in ("l", "r", "t", "b")}
+    fig.update_layout(height=_times(layout.height, scale, 450), margin=margin, font_size=_times(layout.font.size, scale, 13),
+                      hoverlabel_font_size=_times(layout.hoverlabel.font.size, scale, 12),
+                      title_font_size=_times(layout.title.font.size, scale, 14))
+    fig.for_each_xaxis(lambda ax: ax.update(tickfont_size=_times(ax.tickfont.size, scale, 12)))
+    fig.for_each_yaxis(lambda ax: ax.update(tickfont_size=_times(ax.tickfont.size, scale, 12)))
+    fig.for_each_trace(lambda t: t.update(textfont_size=_times(t.textfont.size, scale, 13)) if "textfont" in t else None)
+    fig.for_each_annotation(lambda a: a.update(font_size=_times(a.font.size, scale, 12)))
+    return fig
 
 
 def _cells(rows: Sequence[tuple[int, str]], kpis: Sequence[str], kind: str, current: Mapping, previous: Mapping, catalogue,
@@ -45,7 +73,8 @@ def _cells(rows: Sequence[tuple[int, str]], kpis: Sequence[str], kind: str, curr
 
 
 def kpi_heatmap(rows: Sequence[tuple[int, str]], kpis: Sequence[str], kind: str, current: Mapping, previous: Mapping,
-                catalogue, *, days: int, currency_of: Mapping[int, str | None], empty_message: str) -> go.Figure:
+                catalogue, *, days: int, currency_of: Mapping[int, str | None], empty_message: str,
+                scale: float = 1) -> go.Figure:
     """Rows (sites or companies) x KPIs, each cell its value, the ▲/▼ change against the previous period
     and the status true to the value in its hover. A click's ``customdata`` is ``[row id, kpi]``."""
     cells = {(row_id, kpi): kpi_cell(d, result, label, previous=prev, compare=True, currency=currency)
@@ -54,7 +83,7 @@ def kpi_heatmap(rows: Sequence[tuple[int, str]], kpis: Sequence[str], kind: str,
     columns = [(kpi, wrap_label(catalogue[kpi].label)) for kpi in kpis]
     fig = heatmap(rows, columns, cells, empty_message=empty_message)
     # Headers stay visible on a zoomed 4K page (plotly measures zoomed labels as overflowing the div).
-    return fig.update_xaxes(ticklabeloverflow="allow").update_yaxes(ticklabeloverflow="allow")
+    return for_screen(fig.update_xaxes(ticklabeloverflow="allow").update_yaxes(ticklabeloverflow="allow"), scale)
 
 
 def twin_rows(view: View, rows: Sequence[tuple[int, str]], kpis: Sequence[str], kind: str, current: Mapping,
@@ -81,9 +110,8 @@ def twin_rows(view: View, rows: Sequence[tuple[int, str]], kpis: Sequence[str], 
 
 def twin_grid(rows: Sequence[dict]) -> html.Div:
     """The table twin of both heat maps: every cell readable and drillable without colour or a mouse."""
-    columns = [Column("entity", "Site / company", pinned=True, width=170), Column("kpi", "KPI", kind="link"),
-               Column("value", "Value"), Column("change", "vs previous", width=120),
-               Column("status", "Status", kind="status", width=230)]
+    columns = [Column("entity", "Site / company", pinned=True), Column("kpi", "KPI", kind="link"),
+               Column("value", "Value"), Column("change", "vs previous"), Column("status", "Status", kind="status")]
     return data_grid(_id("cells"), columns, rows, height=420, csv_name="executive-heat-map")
 
 
@@ -142,18 +170,17 @@ def breakdown_grid(results: Sequence[Mapping], names: Mapping[int, str], definit
         rows.append({"id": r["scope_id"], "partner": names.get(r["scope_id"], f"#{r['scope_id']}"),
                      "value": fmt_value(r["value"], definition.unit, currency),
                      "status": f"{g.icon} {status_phrase(definition, r['value'], r['status'])}", "status_grade": g.key})
-    columns = [Column("partner", entity, pinned=True), Column("value", "Value", width=110),
-               Column("status", "Status", kind="status", width=170)]
+    columns = [Column("partner", entity, pinned=True), Column("value", "Value"), Column("status", "Status", kind="status")]
     return html.Div([html.H5(f"By {entity.lower()}, worst first", className="exec-sub"),
                      data_grid(_id("breakdown"), columns, rows, height=300,
                                empty_message=f"No {entity.lower()} figures in this period.")])
 
 
-def detail_trend(kpi: str, points: Sequence[Mapping], weekly_definition) -> html.Div | dcc.Graph:
+def detail_trend(kpi: str, points: Sequence[Mapping], weekly_definition, scale: float = 1) -> html.Div | dcc.Graph:
     """The drilled KPI's weekly trend, or why there is none (365-day measures and snapshots)."""
     if kpi in NO_TREND_KPIS:
         return empty_state(_NO_TREND_WHY[kpi])
-    return dcc.Graph(figure=kpi_trend(points, weekly_definition, title="By week, 13 months", height=260),
+    return dcc.Graph(figure=for_screen(kpi_trend(points, weekly_definition, title="By week, 13 months", height=260), scale),
                      config=GRAPH_CONFIG, id=_id("detail-trend"))
 
 
@@ -177,7 +204,8 @@ def detail_card(d, *, where: str, period: str, result: Mapping | None, currency:
     ]), className="exec-detail mt-3", id=_id("detail-card"))
 
 
-def trend_panels(weekly: Sequence[Mapping], catalogue, *, site: int | None, company: int | None) -> tuple[list, str]:
+def trend_panels(weekly: Sequence[Mapping], catalogue, *, site: int | None, company: int | None,
+                 scale: float = 1) -> tuple[list, str]:
     """``(chart columns, note)``: one weekly chart per headline KPI with a series (the site's when a site
     is chosen, else the company's); KPIs without a weekly series are left out and the note says why."""
     charts, empty = [], []
@@ -189,7 +217,7 @@ def trend_panels(weekly: Sequence[Mapping], catalogue, *, site: int | None, comp
         if not any(p["value"] is not None for p in points):
             empty.append(catalogue[kpi].label)
             continue
-        fig = kpi_trend(points, catalogue.for_scope(kpi, kind, scope_id, 7), height=210)
+        fig = for_screen(kpi_trend(points, catalogue.for_scope(kpi, kind, scope_id, 7), height=210), scale)
         charts.append(dbc.Col(dcc.Graph(figure=fig, config=GRAPH_CONFIG, id=_id(f"trend-{kpi}")), xs=12, md=6, xl=4,
                               className="exec-trend"))
     note = NO_TREND_NOTE

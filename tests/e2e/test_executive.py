@@ -7,7 +7,7 @@ from urllib.parse import quote
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers.browser import PHONE, clear_viewport, login, page_overflow_x, screenshot, set_viewport
+from helpers.browser import PHONE, SIZES, clear_viewport, login, page_overflow_x, screenshot, set_viewport
 
 BREAKDOWN_SITE = 2  # data_access.demo.scenario.STORY["breakdown_warehouse_id"]: Plzen plant
 DEMO_SITES = ("Stuttgart", "Plzen", "Queretaro", "Neuss", "Atlanta")
@@ -37,9 +37,9 @@ def _cell(trace, row_id, kpi):
 
 def _click_cell(duo, graph_id, row, col):
     """A real mouse click at the centre of a heat map cell (rows top to bottom, columns left to right)."""
-    WebDriverWait(duo.driver, 10).until(lambda d: d.execute_script(  # re-laid out after the last viewport change
-        "const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');"
-        "return Math.abs(gd._fullLayout.width - gd.getBoundingClientRect().width) < 2;", f"#{graph_id}"))
+    duo.driver.execute_async_script(  # laid out for the current viewport before the click (no resize pending)
+        "const done = arguments[1]; const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');"
+        "window.Plotly.Plots.resize(gd).then(() => setTimeout(done, 300));", f"#{graph_id}")
     drag = duo.find_element(f"#{graph_id} .nsewdrag")
     duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", drag)
     rows, cols = duo.driver.execute_script(
@@ -80,7 +80,14 @@ def test_overview_badges_layout_and_a_drill_that_keeps_the_period(app_duo):
     assert "365-day measures" in duo.find_element("#executive-trend-note").text
     assert duo.find_elements("#executive-trend-oee")
 
-    screenshot(duo, "executive")
+    screenshot(duo, "executive", sizes=SIZES[:2])
+    set_viewport(duo, *SIZES[2])  # a 4K wall loads the page at its size: figures follow its type scale
+    duo.driver.refresh()
+    duo.wait_for_element("#executive-trends .dash-graph", timeout=90)
+    WebDriverWait(duo.driver, 30).until(lambda d: d.execute_script(  # 14 px cell text, doubled with the type
+        "const gd = document.querySelector('#executive-heatmap .js-plotly-plot');"
+        "return gd && gd.data && gd.data[0].textfont.size;") == 28, "heat map text not scaled for 4K")
+    screenshot(duo, "executive", sizes=SIZES[2:])
     screenshot(duo, "executive-phone", sizes=[PHONE])
     duo.driver.execute_script("document.getElementById('executive-exceptions').scrollIntoView()")
     screenshot(duo, "executive-phone-exceptions", sizes=[PHONE])

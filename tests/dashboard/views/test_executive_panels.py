@@ -14,6 +14,7 @@ from dashboard.views.executive_panels import (
     detail_trend,
     exceptions_list,
     kpi_heatmap,
+    screen_scale,
     trend_panels,
     twin_rows,
 )
@@ -115,3 +116,12 @@ def test_trends_leave_out_kpis_without_a_weekly_series_and_say_why_once():
     assert ids == ["executive-trend-oee", "executive-trend-gross_margin_pct"]
     assert note.startswith(NO_TREND_NOTE) and "Supplier OTIF" in note
     assert isinstance(detail_trend("dio", [], CAT["dio"]), html.Div)
+
+
+def test_figures_follow_the_screen_type_scale():
+    fig = kpi_heatmap(SITES, ("oee",), "warehouse", CURRENT, {}, CAT, days=30, currency_of={}, empty_message="none", scale=2)
+    plain = kpi_heatmap(SITES, ("oee",), "warehouse", CURRENT, {}, CAT, days=30, currency_of={}, empty_message="none")
+    assert fig.data[0].textfont.size == 2 * plain.data[0].textfont.size
+    assert fig.layout.height == 2 * plain.layout.height
+    assert fig.layout.xaxis.tickfont.size == 2 * plain.layout.xaxis.tickfont.size
+    assert [screen_scale(v) for v in (2, 1.5, "2", True, None, 10, 0.5)] == [2, 1.5, 1, 1, 1, 3, 1]
