@@ -12,21 +12,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import service
+from dashboard import components, service
 from dashboard.auth import guarded, page_access
-from dashboard.components import (
-    csv_export,
-    empty_state,
-    error_alert,
-    freshness,
-    legend,
-    not_found,
-    not_permitted,
-    notices,
-    page_header,
-    problem_page,
-    signed_out,
-)
 from dashboard.figures import empty_figure
 from dashboard.formats import fmt_date
 from dashboard.kpis.catalogue import HEADLINE_COMPANY_KPIS, HEADLINE_SITE_KPIS
@@ -99,25 +86,25 @@ def _graph(graph_id: str, height: int, frame_class: str):
 def layout(**query):
     access, reason = page_access(spec.key)
     if access is None:
-        return signed_out() if reason == "signed_out" else not_permitted("the executive page")
+        return components.signed_out() if reason == "signed_out" else components.not_permitted("the executive page")
     view, notes = read_query(query, service.today())
     try:
         sites, comps = service.sites(access, view.as_of, view.days), service.companies(access)
     except service.DataError as error:
-        return problem_page(TITLE, error_alert(error.user_message), back=("/", "Home"), notices=notes)
+        return components.problem_page(TITLE, components.error_alert(error.user_message), back=("/", "Home"), notices=notes)
     checked, blocked, more = in_scope(view, sites, comps)
     if checked is None:
-        return problem_page(TITLE, not_found(blocked), back=("/executive", "All sites"), notices=notes)
+        return components.problem_page(TITLE, components.not_found(blocked), back=("/executive", "All sites"), notices=notes)
     view = checked
     subtitle = f"{view.days} days ending {fmt_date(view.as_of)}, against the previous {view.days} days"
     return html.Div([
         dcc.Location(id=ID("nav"), refresh="callback-nav"),
         dcc.Store(id=ID("view"), data=view.as_data()),
         dcc.Store(id=ID("scale")),
-        page_header(TITLE, subtitle, controls=_filters(view, sites, comps), fresh_id=ID("freshness")),
-        notices(notes + more, id=ID("notice")),
+        components.page_header(TITLE, subtitle, controls=_filters(view, sites, comps), fresh_id=ID("freshness")),
+        components.notices(notes + more, id=ID("notice")),
         html.Div([html.H4("Sites", className="section-title"),
-                  legend("▲▼ change vs the previous period: green better, red worse")], className="exec-section-head"),
+                  components.legend("▲▼ change vs the previous period: green better, red worse")], className="exec-section-head"),
         _graph(ID("heatmap"), 300, "exec-frame-sites"),
         dcc.Loading(html.Div(id=ID("detail")), type="dot"),
         dbc.Row([
@@ -136,7 +123,7 @@ def layout(**query):
     ], className="executive-page")
 
 
-csv_export(ID("cells"))
+components.csv_export(ID("cells"))
 # The page's type scale (app.css grows rem on wall and 4K screens): figures, sized in pixels, follow it.
 clientside_callback("function (_) { return parseFloat(getComputedStyle(document.documentElement).fontSize) / 16; }",
                     Output(ID("scale"), "data"), Input(ID("view"), "data"))
@@ -218,7 +205,7 @@ def _heatmaps(data, scale=1, *, access):
                                      kpis=HEADLINE, scope_kinds=SCOPES)
     except service.DataError as error:
         return dict(sites=empty_figure(error.user_message), companies=empty_figure(""),
-                    table=error_alert(error.user_message), fresh="")
+                    table=components.error_alert(error.user_message), fresh="")
     site_rows, company_rows = visible_rows(view, sites, comps)
     by_company, by_site = _currencies(sites, comps)
     company_of = {i: s["company_id"] for i, s in sites.items()}
@@ -233,7 +220,7 @@ def _heatmaps(data, scale=1, *, access):
                       + twin_rows(view, company_rows, HEADLINE_COMPANY_KPIS, "company", *grids["company"], cat,
                                   currency_of=by_company))
     return dict(sites=site_fig, companies=company_fig, table=table,
-                fresh=freshness(now["computed_at"], service.settings().zone))
+                fresh=components.freshness(now["computed_at"], service.settings().zone))
 
 
 @callback(output=dict(trends=Output(ID("trends"), "children"), scope=Output(ID("trend-scope"), "children"),
@@ -249,12 +236,12 @@ def _trends(data, scale=1, *, access):
         sites, comps = _scope(access, view)
         now = service.kpi_results(access, view.as_of, view.days, kpis=HEADLINE, scope_kinds=SCOPES)
     except service.DataError as error:
-        return dict(trends=error_alert(error.user_message), scope="", note="", exceptions=error_alert(error.user_message))
+        return dict(trends=components.error_alert(error.user_message), scope="", note="", exceptions=components.error_alert(error.user_message))
     try:  # without the weekly series the exceptions still list, ages unknown
         weekly, trend_error = service.kpi_results(access, view.as_of, TREND_DAYS, kpis=HEADLINE, scope_kinds=SCOPES,
                                                   bucket="week")["results"], None
     except service.DataError as error:
-        weekly, trend_error = None, error_alert(error.user_message)
+        weekly, trend_error = None, components.error_alert(error.user_message)
     site_rows, company_rows = visible_rows(view, sites, comps)
     names = {("warehouse", i): label for i, label in site_rows} | {("company", i): n for i, n in company_rows}
     rows = exceptions(now["results"], weekly or [], cat, names, days=view.days, as_of=view.as_of)
@@ -275,12 +262,12 @@ def _detail(data, scale=1, *, access):
     try:
         sites, comps = _scope(access, view)
     except service.DataError as error:
-        return error_alert(error.user_message)
+        return components.error_alert(error.user_message)
     if view.kpi is None:
         return None
     kind = "warehouse" if view.site is not None and view.kpi in HEADLINE_SITE_KPIS else "company"
     if view.company is None:
-        return empty_state("Pick a site or company to see this KPI's detail.", id=ID("detail-card"))
+        return components.empty_state("Pick a site or company to see this KPI's detail.", id=ID("detail-card"))
     # Narrowed to the view's site or company (checked in scope first): only ever narrower, never wider.
     narrow = replace(access, warehouse_ids=(view.site,)) if kind == "warehouse" else replace(access, company_ids=(view.company,))
     scope_id = view.site if kind == "warehouse" else view.company
@@ -297,7 +284,7 @@ def _detail(data, scale=1, *, access):
             breakdown = breakdown_grid(parts, {i: n["name"] for i, n in names.items()}, d, entity=PARTNER_KPIS[view.kpi],
                                        currency=currency)
     except service.DataError as error:
-        return error_alert(error.user_message)
+        return components.error_alert(error.user_message)
     where = site_label(sites[view.site]) if kind == "warehouse" else comps[view.company]["name"]
     result = index_results(now["results"], kind).get((scope_id, view.kpi))
     note = None
@@ -311,7 +298,7 @@ def _detail(data, scale=1, *, access):
             weekly = service.kpi_results(narrow, view.as_of, TREND_DAYS, kpis=(view.kpi,), scope_kinds=(kind,),
                                          bucket="week")
         except service.DataError as error:
-            trend = error_alert(error.user_message)
+            trend = components.error_alert(error.user_message)
         else:
             trend = detail_trend(view.kpi, series_points(weekly["results"], view.kpi, kind, scope_id),
                                  cat.for_scope(view.kpi, kind, scope_id, 7), screen_scale(scale))

@@ -49,10 +49,15 @@ def _wait_url(duo, fragment, timeout=30):
     WebDriverWait(duo.driver, timeout).until(lambda d: fragment in d.current_url, f"url never held {fragment}")
 
 
-def _drill(duo, graph_id, row, col, fragment):
-    """Click a cell once every callback has answered (no component loading), then wait for the URL."""
+def _settled(duo):
+    """Every callback has answered (no component loading): nothing in flight when the server stops."""
     WebDriverWait(duo.driver, 60).until(
         lambda d: d.execute_script("return document.querySelectorAll('[data-dash-is-loading]').length") == 0)
+
+
+def _drill(duo, graph_id, row, col, fragment):
+    """Click a cell once every callback has answered, then wait for the URL."""
+    _settled(duo)
     _click_cell(duo, graph_id, row, col)
     _wait_url(duo, fragment)
 
@@ -109,6 +114,7 @@ def test_overview_badges_layout_and_a_drill_that_keeps_the_period(app_duo):
     _drill(duo, "executive-heatmap", row, col, f"/plant?site={BREAKDOWN_SITE}&metric=downtime&days=30&as_of=")
     duo.wait_for_text_to_equal("#plant-tile-downtime", shown, timeout=60)
     assert "Ignored the period" not in duo.find_element("body").text
+    _settled(duo)
     assert duo.get_logs() == []
 
 
@@ -144,6 +150,7 @@ def test_a_bookmark_keeps_its_filters_and_a_click_keeps_them_consistent(app_duo)
     link = duo.find_element("#executive-cells [row-id='warehouse-2-oee'] a")
     duo.driver.execute_script("arguments[0].click()", link)
     _wait_url(duo, f"/plant?site={BREAKDOWN_SITE}&metric=oee&days=30")
+    _settled(duo)
     assert duo.get_logs() == []
 
 
@@ -162,4 +169,5 @@ def test_bad_values_are_named_and_a_site_out_of_scope_is_not_found(app_duo):
     assert _dropdown(duo, "days") == "45 days"
     assert "'nonsense'" in duo.find_element("#executive-notice").text
     assert duo.find_elements(".msg-not-found") == []
+    _settled(duo)
     assert duo.get_logs() == []
