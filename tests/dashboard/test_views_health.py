@@ -2,6 +2,7 @@
 from zoneinfo import ZoneInfo
 
 from dashboard.views.health import health_grids, health_tiles
+from helpers.tree import texts as _texts
 
 HEALTH = {"odoo_series": "18.0", "edition": "Enterprise", "base_version": "18.0.1.3", "standby": True,
           "lag_seconds": 640.0, "computed_at": "2026-12-01T13:05:00+00:00",
@@ -10,14 +11,6 @@ HEALTH = {"odoo_series": "18.0", "edition": "Enterprise", "base_version": "18.0.
           "newest_writes": {"production": "2026-11-30 23:30", "quality": None},
           "tables": {"mrp_production": {"rows": 1200, "estimate": True}, "quality_alert": {"rows": None, "estimate": False}}}
 
-
-def _texts(component) -> list[str]:
-    if isinstance(component, str):
-        return [component]
-    if isinstance(component, (list, tuple)):
-        return [t for c in component for t in _texts(c)]
-    children = getattr(component, "children", None)
-    return _texts(children) if children is not None else []
 
 
 def _grids(component) -> dict:

@@ -2,18 +2,11 @@
 
 from dashboard.kpis.catalogue import Catalogue
 from dashboard.views.home import company_tiles, health_line, home_kpis, kpi_heading, page_cards, site_heatmap, site_kpis
+from helpers.tree import texts as _texts
 
 CAT = Catalogue()
 ONE = {1: {"name": "Nordwerk", "currency": "EUR"}}
 
-
-def _texts(component) -> list[str]:
-    if isinstance(component, str):
-        return [component]
-    if isinstance(component, (list, tuple)):
-        return [t for c in component for t in _texts(c)]
-    children = getattr(component, "children", None)
-    return _texts(children) if children is not None else []
 
 
 def _ids(component) -> list[str]:

@@ -17,16 +17,7 @@ from dashboard.components import (
 from dashboard.components.notices import not_found
 from dashboard.kpis.catalogue import Catalogue
 from dashboard.vocab import GRADES
-
-
-def _texts(component) -> list[str]:
-    """Every string in a component tree, depth first."""
-    if isinstance(component, str):
-        return [component]
-    if isinstance(component, (list, tuple)):
-        return [t for c in component for t in _texts(c)]
-    children = getattr(component, "children", None)
-    return _texts(children) if children is not None else []
+from helpers.tree import texts as _texts
 
 
 def _classes(component) -> list[str]:
