@@ -15,7 +15,7 @@ import re
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -80,7 +80,7 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    as_of = datetime.now(timezone.utc).date()
+    as_of = datetime.now(UTC).date()
     ctx = Period(as_of, 30).context()
     cat = Catalogue()
     print(f"kpis benchmark, as of {as_of}, 30 days, best of {args.repeat}, warm (seconds)")

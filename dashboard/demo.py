@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from dashboard.settings import Settings
 
@@ -15,8 +15,8 @@ log = logging.getLogger(__name__)
 def _built_today(path) -> bool:
     if not path.exists():
         return False
-    built = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date()
-    return built == datetime.now(timezone.utc).date()
+    built = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date()
+    return built == datetime.now(UTC).date()
 
 
 def ensure_demo_replica(settings: Settings, today: date | None = None) -> None:

@@ -5,7 +5,7 @@ same everywhere. ``NO_VALUE`` stands for a missing number.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 __all__ = ["NO_VALUE", "fmt_value", "fmt_amount", "fmt_points", "fmt_date", "fmt_day_short", "fmt_datetime",
@@ -111,7 +111,7 @@ def to_local(value, zone: ZoneInfo) -> datetime | None:
     if not isinstance(value, datetime):
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(zone)
 
 

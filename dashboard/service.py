@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from dashboard.auth.access import Access
 from dashboard.extensions import cache, state
@@ -39,7 +39,7 @@ def catalogue() -> Catalogue:
 
 def today() -> date:
     """Today in the display zone (the default as-of day)."""
-    return datetime.now(timezone.utc).astimezone(state().settings.zone).date()
+    return datetime.now(UTC).astimezone(state().settings.zone).date()
 
 
 def scope_context(access: Access, as_of: date, days: int):
@@ -49,7 +49,7 @@ def scope_context(access: Access, as_of: date, days: int):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @cache.memoize()

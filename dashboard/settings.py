@@ -36,22 +36,29 @@ def _setting(default, help: str):
 
 @dataclass(frozen=True)
 class Settings:
+    # --- the replica
     replica_url: str = _setting("", "SQLAlchemy URL of the read-only Odoo replica (postgresql://...). Empty: the embedded demo replica.")
-    store_url: str = _setting("", "SQLAlchemy URL of the app's own store (users, audit log). Empty: a SQLite file in the instance folder.")
-    instance_dir: str = _setting("instance", "Folder for the app's local files: the demo replica and the default app store.")
-    secret_key: str = _setting("", "Flask secret key, 32+ random characters, the same in every worker. Required outside demo mode.")
     statement_timeout_ms: int = _setting(15000, "Time limit of every replica query, in milliseconds.")
     pool_size: int = _setting(5, "Replica connections kept open per worker process (PostgreSQL; up to 5 more on bursts).")
+    # --- what the replica's data means here
     timezone: str = _setting("UTC", "Display time zone: where days begin for periods and daily buckets (IANA name).")
     lang: str = _setting("en_US", "Language for Odoo's translated names, with en_US as fallback.")
     odoo_base_url: str = _setting("", "Base URL of the Odoo web client, for 'open in Odoo' links (e.g. https://erp.example.com). Empty: no links.")
-    kpi_overrides: str = _setting("", "JSON object (or path to a JSON file) overriding KPI targets and thresholds, globally or per site.")
     workcenter_sites: str = _setting("", "Pins work centers to sites: 'workcenter_id:warehouse_id,...'. Others follow their work orders.")
+    # --- KPI targets
+    kpi_overrides: str = _setting("", "JSON object (or path to a JSON file) overriding KPI targets and thresholds, globally or per site.")
+    # --- the app's own store and secrets
+    store_url: str = _setting("", "SQLAlchemy URL of the app's own store (users, audit log). Empty: a SQLite file in the instance folder.")
+    instance_dir: str = _setting("instance", "Folder for the app's local files: the demo replica and the default app store.")
+    secret_key: str = _setting("", "Flask secret key, 32+ random characters, the same in every worker. Required outside demo mode.")
+    # --- cache
     cache_type: str = _setting("simple", "KPI cache backend: 'null', 'simple' (per process) or 'redis'.")
     cache_url: str = _setting("redis://127.0.0.1:6379/0", "Redis URL when cache_type is 'redis'.")
     cache_ttl_s: int = _setting(300, "Default time to live of cached KPI aggregates, in seconds.")
+    # --- sign-in sessions
     session_hours: int = _setting(12, "Lifetime of a login session, in hours.")
     secure_cookies: bool = _setting(True, "Send session cookies over HTTPS only. Demo mode turns it off (served on plain HTTP locally).")
+    # --- demo and logging
     demo_scale: int = _setting(1, "Size of the embedded demo replica (1 = default demo).")
     log_level: str = _setting("INFO", "Python logging level.")
 

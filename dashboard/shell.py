@@ -9,6 +9,7 @@ from flask_wtf.csrf import generate_csrf
 
 from dashboard.auth import current_access
 from dashboard.auth.roles import can_open
+from dashboard.figures import SCALE_STORE
 
 __all__ = ["init_app", "layout", "nav_pages", "ROLE_LABELS"]
 
@@ -56,13 +57,19 @@ def layout():
     ], fluid=True), color="dark", dark=True, expand="lg", className="shell-navbar")
     return html.Div([
         navbar,
+        dcc.Store(id=SCALE_STORE),
         dbc.Container(dash.page_container, fluid=True, className="shell-main"),
     ])
 
 
 def init_app(app: dash.Dash) -> None:
-    """Make ``layout`` the app's root layout and wire the navbar toggler (in the browser: no round trip)."""
+    """Make ``layout`` the app's root layout and wire the navbar toggler and the screen scale (in the browser:
+    no round trip)."""
     app.layout = layout
     app.clientside_callback(_TOGGLE, Output("shell-collapse", "is_open"),
                             Input("shell-toggler", "n_clicks"), Input("_pages_location", "pathname"),
                             State("shell-collapse", "is_open"), prevent_initial_call=True)
+    # The page's type scale (app.css grows rem on wall and 4K screens), read in the browser before any page's
+    # figures are built (those need a server round trip): figures, sized in pixels, follow it.
+    app.clientside_callback("function (_) { return parseFloat(getComputedStyle(document.documentElement).fontSize) / 16; }",
+                            Output(SCALE_STORE, "data"), Input("_pages_location", "pathname"))

@@ -1,7 +1,7 @@
 """Small shared components: messages, freshness badges, number formatting."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dash_bootstrap_components as dbc
 from dash import html
@@ -38,7 +38,7 @@ def freshness(computed_at: str | None, stale_after_s: int | None = None) -> html
     if not computed_at:
         return html.Span("No data yet", className="freshness")
     at = datetime.fromisoformat(computed_at)
-    age = (datetime.now(timezone.utc) - at).total_seconds()
+    age = (datetime.now(UTC) - at).total_seconds()
     children = [f"Data as of {at.strftime('%Y-%m-%d %H:%M')} UTC"]
     if stale_after_s is not None and age > stale_after_s:
         children.append(dbc.Badge("stale", color="warning", className="ms-2"))

@@ -9,12 +9,12 @@ from dataclasses import replace
 from datetime import timedelta
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components, service
 from dashboard.auth import guarded, page_access
-from dashboard.figures import empty_figure
+from dashboard.figures import SCALE_STORE, empty_figure, screen_scale
 from dashboard.formats import fmt_date
 from dashboard.kpis.catalogue import HEADLINE_COMPANY_KPIS, HEADLINE_SITE_KPIS
 from dashboard.pages_registry import register
@@ -46,7 +46,6 @@ from dashboard.views.executive_panels import (
     detail_trend,
     exceptions_list,
     kpi_heatmap,
-    screen_scale,
     trend_panels,
     twin_grid,
     twin_rows,
@@ -100,7 +99,6 @@ def layout(**query):
     return html.Div([
         dcc.Location(id=ID("nav"), refresh="callback-nav"),
         dcc.Store(id=ID("view"), data=view.as_data()),
-        dcc.Store(id=ID("scale")),
         components.page_header(TITLE, subtitle, controls=_filters(view, sites, comps), fresh_id=ID("freshness")),
         components.notices(notes + more, id=ID("notice")),
         html.Div([html.H4("Sites", className="section-title"),
@@ -124,9 +122,6 @@ def layout(**query):
 
 
 components.csv_export(ID("cells"))
-# The page's type scale (app.css grows rem on wall and 4K screens): figures, sized in pixels, follow it.
-clientside_callback("function (_) { return parseFloat(getComputedStyle(document.documentElement).fontSize) / 16; }",
-                    Output(ID("scale"), "data"), Input(ID("view"), "data"))
 
 
 def _view(data) -> View:
@@ -193,7 +188,7 @@ def _drill(site_click, company_click, data, *, access):
 
 @callback(output=dict(sites=Output(ID("heatmap"), "figure"), companies=Output(ID("company-heatmap"), "figure"),
                       table=Output(ID("table"), "children"), fresh=Output(ID("freshness"), "children")),
-          inputs=dict(data=Input(ID("view"), "data"), scale=Input(ID("scale"), "data")))
+          inputs=dict(data=Input(ID("view"), "data"), scale=State(SCALE_STORE, "data")))
 @guarded(spec.key)
 def _heatmaps(data, scale=1, *, access):
     view, scale = _view(data), screen_scale(scale)
@@ -225,7 +220,7 @@ def _heatmaps(data, scale=1, *, access):
 
 @callback(output=dict(trends=Output(ID("trends"), "children"), scope=Output(ID("trend-scope"), "children"),
                       note=Output(ID("trend-note"), "children"), exceptions=Output(ID("exceptions"), "children")),
-          inputs=dict(data=Input(ID("view"), "data"), scale=Input(ID("scale"), "data")))
+          inputs=dict(data=Input(ID("view"), "data"), scale=State(SCALE_STORE, "data")))
 @guarded(spec.key)
 def _trends(data, scale=1, *, access):
     """Weekly trends and the worst exceptions (their age in weeks comes from the same 13-month series,
@@ -254,7 +249,7 @@ def _trends(data, scale=1, *, access):
                 scope=f"Showing {words} · weeks ending {fmt_date(view.as_of)}")
 
 
-@callback(Output(ID("detail"), "children"), inputs=dict(data=Input(ID("view"), "data"), scale=Input(ID("scale"), "data")))
+@callback(Output(ID("detail"), "children"), inputs=dict(data=Input(ID("view"), "data"), scale=State(SCALE_STORE, "data")))
 @guarded(spec.key)
 def _detail(data, scale=1, *, access):
     """The drilled KPI: its tile, formula and owner, the per-partner breakdown and the weekly trend."""

@@ -1,11 +1,12 @@
 """Home: where each role starts. The role's own KPIs per company (and per site), the pages it may open,
 and one line of data health. Registered (``register_page``) from its declaration in ``PAGES``."""
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components as ui
 from dashboard import service
 from dashboard.auth import guarded, page_access
 from dashboard.auth.roles import can_open
+from dashboard.figures import SCALE_STORE, for_screen, screen_scale
 from dashboard.pages_registry import register
 from dashboard.shell import nav_pages
 from dashboard.urlstate import DEFAULT_DAYS
@@ -37,9 +38,9 @@ def layout(**_query):
 
 
 @callback(output=dict(kpis=Output(spec.id("kpis"), "children"), fresh=Output(spec.id("freshness"), "children")),
-          inputs=dict(_mounted=Input(spec.id("kpis"), "id")))
+          inputs=dict(_mounted=Input(spec.id("kpis"), "id"), scale=State(SCALE_STORE, "data")))
 @guarded(spec.key)
-def _kpis(_mounted, *, access):
+def _kpis(_mounted, scale=None, *, access):
     """The role's KPIs for the last 30 days: per company as tiles, per site as a heat map."""
     catalogue = service.catalogue()
     kpis = home_kpis(access.role, catalogue)
@@ -54,10 +55,11 @@ def _kpis(_mounted, *, access):
         return dict(kpis=ui.error_alert(error.user_message), fresh="")
     body = [company_tiles(kpis, data["results"], companies, catalogue, DEFAULT_DAYS, id_prefix=spec.id("kpi"))]
     if by_site:
-        figure = site_heatmap(by_site, data["results"], sites, companies, catalogue, DEFAULT_DAYS)
+        scale = screen_scale(scale)
+        figure = for_screen(site_heatmap(by_site, data["results"], sites, companies, catalogue, DEFAULT_DAYS), scale)
         body += [html.H4("By site", className="section-title"),
                  html.Div(dcc.Graph(figure=figure, config=_GRAPH, id=spec.id("sites"), className="home-sites-graph",
-                                    style={"minWidth": f"{160 + 110 * len(by_site)}px"}),
+                                    style={"minWidth": f"{(160 + 110 * len(by_site)) * scale:.0f}px"}),
                           className="frame-scroll home-sites")]
     body.append(ui.legend())
     return dict(kpis=body, fresh=ui.freshness(data["computed_at"], service.settings().zone))

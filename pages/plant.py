@@ -22,7 +22,7 @@ from dashboard.components import (
     signed_out,
     tile_grid,
 )
-from dashboard.figures import empty_figure
+from dashboard.figures import SCALE_STORE, empty_figure, for_screen, screen_scale
 from dashboard.pages_registry import register
 from dashboard.urlstate import as_id, parse_query, period_days
 from dashboard.views.plant import (
@@ -160,9 +160,9 @@ def _only(message) -> dict:
     return {**{name: no_update for name in _BODY}, "message": message, "shown": {"display": "none"}, "fresh": ""}
 
 
-@callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data")))
+@callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=State(SCALE_STORE, "data")))
 @guarded(spec.key)
-def _body(data, *, access):
+def _body(data, scale=None, *, access):
     """Everything about one site, after checking again on the server that the caller may see it (the
     store is the browser's)."""
     params, _ = parse_query(data if isinstance(data, dict) else {}, PLANT_QUERY, service.today())
@@ -188,15 +188,17 @@ def _body(data, *, access):
     rows = worst_first([(wc, names[wc]["name"]) for wc in ids if wc in names], per_wc, kpi, catalogue[kpi].direction)
     links = {wc: workcenter_href(wc, as_of, days) for wc, _ in rows}
     summary = late_summary(late, LATE_LIMIT)
+    scale = screen_scale(scale)
     figure = day_heatmap(rows, period_days(as_of, days), daily["results"], kpi, catalogue, links,
                          empty_message=f"No work center has work orders at {site_name}, so none belongs to this site.")
+    figure = for_screen(figure, scale)
     tiles = site_tiles(catalogue, per_site, site_id, days, site_name=site_name, workcenters=len(rows), late=summary,
                        tile_id=lambda name: spec.id(f"tile-{name}"),
                        drill=lambda m: plant_href(site_id, m, days, as_of))
     return {
         "message": None, "shown": {}, "tiles": tile_grid(tiles),
         "title": f"{METRIC_LABELS[metric]} by work center and day · {site_name}",
-        "heatmap": figure, "rows": [wc for wc, _ in rows], "width": {"minWidth": f"{heatmap_min_width(days)}px"} if rows else {},
+        "heatmap": figure, "rows": [wc for wc, _ in rows], "width": {"minWidth": f"{heatmap_min_width(days) * scale:.0f}px"} if rows else {},
         "workcenters": workcenter_rows(rows, per_wc, catalogue, days, lambda wc: links[wc]),
         "late": late_rows(late, settings.zone, settings.odoo_base_url),
         "late_note": f"Showing the worst {LATE_LIMIT}." if summary["capped"] else

@@ -8,7 +8,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import components as comp
 from dashboard import service
 from dashboard.auth import guarded, page_access
-from dashboard.figures import empty_figure, kpi_trend, oee_decomposition, pareto
+from dashboard.figures import SCALE_STORE, empty_figure, for_screen, kpi_trend, oee_decomposition, pareto, screen_scale
 from dashboard.pages_registry import register
 from dashboard.urlstate import Invalid, as_id, href, parse_id, parse_query
 from dashboard.views.plant import OEE_KPIS, period_options, plant_href
@@ -114,9 +114,9 @@ _BODY = dict(message=Output(spec.id("message"), "children"), shown=Output(spec.i
              workorders=Output(spec.id("wo-table"), "rowData"), fresh=Output(spec.id("freshness"), "children"))
 
 
-@callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data")))
+@callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=State(SCALE_STORE, "data")))
 @guarded(spec.key)
-def _body(data, *, access):
+def _body(data, scale=None, *, access):
     """The work center's figures and work orders, after checking on the server that it is in scope."""
     try:
         scope = _scope(access, data)
@@ -134,15 +134,16 @@ def _body(data, *, access):
     catalogue, settings = service.catalogue(), service.settings()
     mine = {r["kpi"]: r for r in period["results"] if r["scope_id"] == wc_id and r["scope_kind"] == "workcenter"}
     value = {k: (mine.get(k) or {}).get("value") for k in OEE_KPIS}
+    scale = screen_scale(scale)
     return {
         "message": None, "shown": {},
         "tiles": comp.tile_grid(workcenter_tiles(catalogue, mine, wc_id, days, spec.id), wide=True),
-        "oee": oee_decomposition(value["oee_availability"], value["oee_performance"], value["oee_quality"]),
-        "pareto": pareto(loss_items(losses), unit="hours", value_label="Lost hours", top=8, height=320,
-                         empty_message="No downtime or slow running logged in this period"),
-        "trend": kpi_trend(trend_points(daily["results"], wc_id, as_of, days),
-                           catalogue.for_scope("oee", "workcenter", wc_id, 1), title="", bucket="day", height=320,
-                           empty_message="No OEE on any day of this period."),
+        "oee": for_screen(oee_decomposition(value["oee_availability"], value["oee_performance"], value["oee_quality"]), scale),
+        "pareto": for_screen(pareto(loss_items(losses), unit="hours", value_label="Lost hours", top=8, height=320,
+                                    empty_message="No downtime or slow running logged in this period"), scale),
+        "trend": for_screen(kpi_trend(trend_points(daily["results"], wc_id, as_of, days),
+                                      catalogue.for_scope("oee", "workcenter", wc_id, 1), title="", bucket="day", height=320,
+                                      empty_message="No OEE on any day of this period."), scale),
         "workorders": workorder_rows(wos, settings.zone),
         "fresh": comp.freshness(min(period["computed_at"], daily["computed_at"]), settings.zone),
     }

@@ -6,7 +6,7 @@ Every failed sign-in (unknown user, wrong password, disabled user) gets the same
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, make_response, redirect, render_template_string, request, session
@@ -104,7 +104,7 @@ def _query(target: str) -> str:
 
 
 def _throttled(store, username: str) -> bool:
-    since = datetime.now(timezone.utc).replace(tzinfo=None) - FAILURE_WINDOW
+    since = datetime.now(UTC).replace(tzinfo=None) - FAILURE_WINDOW
     return (
         store.count_failures(since, username=username) >= MAX_FAILURES_PER_USER
         or store.count_failures(since, remote_addr=request.remote_addr) >= MAX_FAILURES_PER_ADDRESS

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = ["add_parser", "run"]
@@ -81,7 +81,7 @@ def run(args) -> int:
     from data_access.engine import Replica
     from data_access.errors import DataError
 
-    as_of = args.as_of or datetime.now(timezone.utc).astimezone(ZoneInfo(args.tz)).date()
+    as_of = args.as_of or datetime.now(UTC).astimezone(ZoneInfo(args.tz)).date()
     period = Period(as_of, args.days, args.tz)
     catalogue = Catalogue()
     try:

@@ -3,7 +3,7 @@ and the page's controls; and the one page shape for a URL that cannot be shown (
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from dash import dcc, html
@@ -41,10 +41,10 @@ def freshness(computed_at: str | None, zone: ZoneInfo, *, stale_after_s: int | N
         return html.Span("No data yet", className="freshness")
     at = datetime.fromisoformat(computed_at)
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
+        at = at.replace(tzinfo=UTC)
     local = at.astimezone(zone)
     children = [f"Data as of {local.strftime('%Y-%m-%d %H:%M')} · times in {zone.key}"]
-    if stale_after_s is not None and (datetime.now(timezone.utc) - at).total_seconds() > stale_after_s:
+    if stale_after_s is not None and (datetime.now(UTC) - at).total_seconds() > stale_after_s:
         children.append(html.Span(f"stale since {local.strftime('%H:%M')}", className="badge grade-bg-warning ms-2"))
     return html.Span(children, className="freshness")
 

@@ -2,8 +2,10 @@
 
 Colour is never the only signal: a cell shows its formatted value (and, for period comparisons, an
 arrow ▲/▼ coloured better or worse), its hover says the status in words with the thresholds. Cells
-without a value show nothing but the "no data" fill. Each cell's ``customdata`` is ``[row id, column
-key]`` so a click handler knows what was hit. ``kpi_cell`` builds a cell from a KPI result.
+without a value show nothing but the "no data" fill. The axes are positions (two rows may share a name),
+and Dash hands a click over as the cell's ``x``/``y`` positions (column, row): a click handler maps them
+back to its own row and column lists. Each cell's ``customdata`` also names ``[row id, column key]``, for
+readers of the figure (browser tests, exports). ``kpi_cell`` builds a cell from a KPI result.
 """
 from __future__ import annotations
 

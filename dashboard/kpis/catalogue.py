@@ -1,5 +1,7 @@
 """The KPI catalogue: every KPI of KPIS.md with its label, unit, direction, target and thresholds.
 
+The definitions are data, in ``catalogue.toml`` next to this file; this module gives them a type.
+
 Targets and thresholds are defaults that a customer overrides with the ``kpi_overrides`` setting:
 ``{"oee": {"target": 0.8, "amber": 0.7, "red": 0.55, "sites": {"3": {"amber": 0.65}}}}``.
 For a "higher is better" KPI a value below ``amber`` is a warning and below ``red`` critical; for
@@ -7,7 +9,9 @@ For a "higher is better" KPI a value below ``amber`` is a warning and below ``re
 """
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 __all__ = ["KpiDef", "CATALOGUE", "Catalogue", "HEADLINE_SITE_KPIS", "HEADLINE_COMPANY_KPIS", "DOMAIN_TTL"]
 
@@ -64,61 +68,17 @@ class KpiDef:
         return (new > old) == (self.direction == "higher")
 
 
-_P, _S, _Q, _F = "production", "supply", "quality", "finance"
-_WC3 = ("workcenter", "warehouse", "company")
+def _load(path: Path) -> dict[str, KpiDef]:
+    """The catalogue from its TOML table (lists become tuples: KpiDef is frozen and hashable)."""
+    out = {}
+    for entry in tomllib.loads(path.read_text(encoding="utf-8"))["kpi"]:
+        entry["scopes"] = tuple(entry["scopes"])
+        entry["scope_thresholds"] = tuple(tuple(t) for t in entry.get("scope_thresholds", ()))
+        out[entry["id"]] = KpiDef(**entry)
+    return out
 
-CATALOGUE: dict[str, KpiDef] = {k.id: k for k in [
-    KpiDef("schedule_adherence", "Schedule adherence", "ratio", "higher", 0.95, 0.90, 0.80, "plant", _P,
-           ("warehouse", "company"),
-           "MOs (not cancelled) with date_deadline in the period: share done with date_finished <= date_deadline."),
-    # Availability, performance and quality have no thresholds in KPIS.md; these defaults are the usual
-    # world-class OEE factors (90 % x 95 % x 99 %), with amber/red set a few points below.
-    KpiDef("oee_availability", "Availability", "ratio", "higher", 0.90, 0.85, 0.75, "plant", _P, _WC3,
-           "Closed time logs starting in the period: productive + performance minutes / all minutes."),
-    KpiDef("oee_performance", "Performance", "ratio", "higher", 0.95, 0.90, 0.80, "plant", _P, _WC3,
-           "Done work orders finished in the period: sum duration_expected / sum duration, capped at 1."),
-    KpiDef("oee_quality", "Quality rate", "ratio", "higher", 0.99, 0.97, 0.95, "plant", _P, _WC3,
-           "Same work orders: (qty_produced - scrapped) / qty_produced; scrap = done stock_scrap of those WOs."),
-    KpiDef("oee", "OEE", "ratio", "higher", 0.85, 0.75, 0.60, "plant", _P, _WC3,
-           "Availability x performance x quality."),
-    # Downtime: KPIS.md sets per-site thresholds. Defaults are per 30 days (scaled to the window, so a
-    # day cell of a heat map is judged against 1/30 of them) for a plant of four to six work centers,
-    # with their own levels for a single work center and a whole company; override per site.
-    KpiDef("downtime_hours", "Downtime", "hours", "lower", 0.0, 55.0, 65.0, "plant", _P, _WC3,
-           "Closed time logs starting in the period with loss_type 'availability': sum duration / 60.",
-           scope_thresholds=(("workcenter", 0.0, 16.0, 32.0), ("company", 0.0, 150.0, 250.0)), additive=True),
-    KpiDef("supplier_otif", "Supplier OTIF", "ratio", "higher", 0.95, 0.90, 0.80, "supply_chain", _S,
-           ("partner", "warehouse", "company"),
-           "Confirmed PO lines planned in the period: share received in full (net of returns) by the end of the planned day."),
-    KpiDef("late_po_lines", "Late PO lines", "count", "lower", 0, 5, 20, "supply_chain", _S,
-           ("partner", "warehouse", "company"),
-           "Confirmed PO lines planned before the as-of day and not received in full by its end."),
-    KpiDef("customer_otif", "Customer OTIF", "ratio", "higher", 0.95, 0.90, 0.80, "supply_chain", _S,
-           ("partner", "warehouse", "company"),
-           "Confirmed sale lines promised in the period: share delivered in full (net of returns) by the end of the promise day."),
-    KpiDef("late_so_lines", "Late SO lines", "count", "lower", 0, 5, 20, "supply_chain", _S,
-           ("partner", "warehouse", "company"),
-           "Confirmed sale lines promised before the as-of day and not delivered in full by its end."),
-    KpiDef("stockout_rate", "Stockout rate", "ratio", "lower", 0.0, 0.02, 0.05, "supply_chain", _S,
-           ("warehouse", "company"),
-           "Active reordering rules whose product has on-hand <= 0 in the rule's warehouse (now)."),
-    KpiDef("inventory_turns", "Inventory turns", "turns", "higher", 6.0, 4.0, 2.0, "finance", _F, ("company",),
-           "COGS of the 365 days ending as-of / average inventory value over 13 month-ends."),
-    KpiDef("dio", "Days inventory outstanding", "days", "lower", 60.0, 90.0, 120.0, "finance", _F, ("company",),
-           "365 x average inventory value / COGS of the 365 days ending as-of."),
-    KpiDef("first_pass_yield", "First pass yield", "ratio", "higher", 0.98, 0.97, 0.95, "quality", _Q,
-           ("warehouse", "company"),
-           "Done MOs finished in the period: (produced - scrapped) / produced, finished product only."),
-    KpiDef("nc_closure_days", "NC closure time", "days", "lower", 5.0, 10.0, 20.0, "quality", _Q, ("company",),
-           "Quality alerts closed in the period: mean days from creation to closing (quality app)."),
-    KpiDef("gross_margin_pct", "Gross margin", "ratio", "higher", 0.30, 0.20, 0.10, "finance", _F,
-           ("company", "product", "partner"),
-           "(Invoiced revenue - COGS of customer moves) / revenue, posted customer invoices and refunds."),
-    # No default thresholds in KPIS.md; these are starting points in company currency.
-    KpiDef("overdue_receivables", "Overdue receivables", "amount", "lower", 0.0, 50000.0, 200000.0, "finance", _F,
-           ("company", "partner"),
-           "Open residual of posted customer invoices and refunds due before the as-of day (now)."),
-]}
+
+CATALOGUE: dict[str, KpiDef] = _load(Path(__file__).with_name("catalogue.toml"))
 
 HEADLINE_SITE_KPIS = ("oee", "schedule_adherence", "downtime_hours", "supplier_otif", "late_po_lines",
                       "customer_otif", "late_so_lines", "stockout_rate", "first_pass_yield")

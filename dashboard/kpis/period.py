@@ -5,7 +5,7 @@ The period of ``as_of`` D and ``days`` N is ``[D - N + 1 00:00, D + 1 00:00)`` i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from data_access.context import QueryContext
@@ -18,7 +18,7 @@ MAX_DAYS = 3660
 def local_midnight_utc(day: date, tz: str) -> datetime:
     """Naive UTC datetime of 00:00 of ``day`` in zone ``tz``."""
     aware = datetime.combine(day, time(0), tzinfo=ZoneInfo(tz))
-    return aware.astimezone(timezone.utc).replace(tzinfo=None)
+    return aware.astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

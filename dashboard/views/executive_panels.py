@@ -15,14 +15,14 @@ from dash import dcc, html
 
 from dashboard.auth.roles import PAGES
 from dashboard.components import Column, data_grid, empty_state, kpi_tile, status_badge
-from dashboard.figures import change_arrow, heatmap, kpi_cell, kpi_trend
+from dashboard.figures import change_arrow, for_screen, heatmap, kpi_cell, kpi_trend
 from dashboard.figures.heatmap import wrap_label
 from dashboard.formats import NO_VALUE, fmt_value
 from dashboard.kpis.catalogue import HEADLINE_SITE_KPIS
 from dashboard.views.executive import HEADLINE, NO_TREND_KPIS, View, drill_href, series_points
 from dashboard.vocab import grade_of, status_phrase, threshold_text
 
-__all__ = ["GRAPH_CONFIG", "NO_TREND_NOTE", "screen_scale", "for_screen", "kpi_heatmap", "twin_rows", "twin_grid",
+__all__ = ["GRAPH_CONFIG", "NO_TREND_NOTE", "kpi_heatmap", "twin_rows", "twin_grid",
            "exceptions_list", "breakdown_grid", "detail_card", "detail_trend", "trend_panels"]
 
 _id = PAGES["executive"].id
@@ -32,34 +32,6 @@ NO_TREND_NOTE = ("Inventory turns and DIO are 365-day measures, stockout rate an
 _NO_TREND_WHY = {"inventory_turns": "A 365-day measure: no weekly trend.", "dio": "A 365-day measure: no weekly trend.",
                  "stockout_rate": "A snapshot of now: no weekly trend.",
                  "overdue_receivables": "A snapshot of now: no weekly trend."}
-
-
-def screen_scale(raw) -> float:
-    """The browser's reported type scale (rem / 16 px), held to 1..3; anything else is 1."""
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        return 1.0
-    return min(max(float(raw), 1.0), 3.0)
-
-
-def _times(size, scale: float, default: float):
-    return (size or default) * scale
-
-
-def for_screen(fig: go.Figure, scale: float) -> go.Figure:
-    """``fig`` with its type, height and margins times ``scale``: the page's rem in 16 px (1.5 or 2 on wall
-    and 4K screens, where app.css scales the page's type). Plotly sizes in pixels and would stay small."""
-    if scale == 1:
-        return fig
-    layout = fig.layout
-    margin = {side: _times(getattr(layout.margin, side), scale, 10) for side in ("l", "r", "t", "b")}
-    fig.update_layout(height=_times(layout.height, scale, 450), margin=margin, font_size=_times(layout.font.size, scale, 13),
-                      hoverlabel_font_size=_times(layout.hoverlabel.font.size, scale, 12),
-                      title_font_size=_times(layout.title.font.size, scale, 14))
-    fig.for_each_xaxis(lambda ax: ax.update(tickfont_size=_times(ax.tickfont.size, scale, 12)))
-    fig.for_each_yaxis(lambda ax: ax.update(tickfont_size=_times(ax.tickfont.size, scale, 12)))
-    fig.for_each_trace(lambda t: t.update(textfont_size=_times(t.textfont.size, scale, 13)) if "textfont" in t else None)
-    fig.for_each_annotation(lambda a: a.update(font_size=_times(a.font.size, scale, 12)))
-    return fig
 
 
 def _cells(rows: Sequence[tuple[int, str]], kpis: Sequence[str], kind: str, current: Mapping, previous: Mapping, catalogue,
@@ -76,7 +48,8 @@ def kpi_heatmap(rows: Sequence[tuple[int, str]], kpis: Sequence[str], kind: str,
                 catalogue, *, days: int, currency_of: Mapping[int, str | None], empty_message: str,
                 scale: float = 1) -> go.Figure:
     """Rows (sites or companies) x KPIs, each cell its value, the ▲/▼ change against the previous period
-    and the status true to the value in its hover. A click's ``customdata`` is ``[row id, kpi]``."""
+    and the status true to the value in its hover. A click arrives as the cell's x/y positions
+    (``views.executive.cell_target`` maps them back); ``customdata`` names ``[row id, kpi]``."""
     cells = {(row_id, kpi): kpi_cell(d, result, label, previous=prev, compare=True, currency=currency)
              for row_id, label, kpi, d, result, prev, currency in _cells(rows, kpis, kind, current, previous, catalogue,
                                                                           days, currency_of)}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import random
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -47,12 +47,12 @@ def story_clock(today: date | None = None, now: datetime | None = None) -> datet
     """
     if now is not None:
         if now.tzinfo is not None:
-            now = now.astimezone(timezone.utc).replace(tzinfo=None)
+            now = now.astimezone(UTC).replace(tzinfo=None)
         clock = now.replace(second=0, microsecond=0)
         if today is not None and today != clock.date():
             raise ValueError(f"now ({clock}) is not a moment of today ({today})")
         return clock
-    real = datetime.now(timezone.utc).replace(tzinfo=None, second=0, microsecond=0)
+    real = datetime.now(UTC).replace(tzinfo=None, second=0, microsecond=0)
     day = today or real.date()
     if day == real.date():
         return min(at(day, STORY_HOUR), real)

@@ -6,7 +6,7 @@ gives an empty list (or None), never an exception.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
@@ -36,7 +36,7 @@ def reference_time(ctx: QueryContext, now: datetime | None = None) -> datetime:
     of P, or the present moment when P has not ended yet (a deadline later today is not passed)."""
     if now is not None:
         return now
-    present = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    present = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     return min(ctx.end, present)
 
 

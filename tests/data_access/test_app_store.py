@@ -1,7 +1,7 @@
 """The app store on SQLite and PostgreSQL: users, password checks, session epochs, audit log."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from werkzeug.security import generate_password_hash
@@ -12,7 +12,7 @@ from helpers.pg import drop_database, fresh_database, worker_suffix
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])

@@ -2,7 +2,7 @@
 home, the executive heat map and the plant page equal the ``kpis`` command's for the same period."""
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dashboard.cli import main
 from dashboard.formats import fmt_value
@@ -32,7 +32,7 @@ def _strip(text: str) -> str:
 
 def test_one_number_on_every_page(app_duo, demo_settings):
     duo = app_duo
-    as_of = datetime.now(timezone.utc).astimezone(demo_settings.zone).date().isoformat()
+    as_of = datetime.now(UTC).astimezone(demo_settings.zone).date().isoformat()
     expected = _kpis(demo_settings.effective_replica_url, as_of)
     cat = Catalogue(demo_settings.kpi_overrides_dict())
 

@@ -2,7 +2,7 @@
 was built. Built here at 06:30, before most of the day's work (the default demo stops at 14:00)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import create_engine, func, or_, select
@@ -81,7 +81,7 @@ def test_the_morning_story_is_still_told(early):
 
 def test_the_clock_is_the_afternoon_of_a_past_day_and_never_after_the_build():
     assert story_clock(date(2026, 6, 30)) == datetime(2026, 6, 30, 14, 0)
-    real = datetime.now(timezone.utc).replace(tzinfo=None)
+    real = datetime.now(UTC).replace(tzinfo=None)
     clock = story_clock()  # the real today: 14:00, or the build moment when that is earlier
     assert clock <= real and clock <= datetime.combine(clock.date(), datetime.min.time()) + timedelta(hours=14)
     assert story_clock(now=datetime(2026, 6, 30, 6, 30, 59, 5)) == CLOCK

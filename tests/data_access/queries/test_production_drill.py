@@ -2,7 +2,7 @@
 
 Period: June 2026 in UTC -> [2026-06-01 00:00, 2026-07-01 00:00), company 1.
 """
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -158,9 +158,9 @@ def test_late_is_strict_to_the_second_and_keeps_tiny_delays(odoo_db):
 
 
 def test_lateness_is_judged_now_while_the_period_runs(odoo_db):
-    present = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    present = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     running = Period(present.date() + timedelta(days=1), 30).context(company_ids=(1,))
-    assert present <= reference_time(running) <= datetime.now(timezone.utc).replace(tzinfo=None)
+    assert present <= reference_time(running) <= datetime.now(UTC).replace(tzinfo=None)
     assert reference_time(CO1.__class__(start=datetime(2020, 1, 1), end=datetime(2020, 2, 1))) == datetime(2020, 2, 1)
     assert reference_time(running, now=END) == END
     odoo_db.insert("stock_warehouse", {"id": 1, "company_id": 1})
