@@ -67,24 +67,34 @@ def evaluate(replica, ctx, catalogue: Catalogue, *, kpis: Iterable[str] | None =
     company_ids = None
     for family in FAMILIES.values():
         family_kpis = [k for k in family.kpis if k in wanted]
-        if not family_kpis or (bucket and family.snapshot):
+        family_kinds = tuple(k for k in family.scopes if kinds is None or k in kinds)
+        if not family_kpis or not family_kinds or (bucket and family.snapshot):
             continue
         reason = unavailable_reason(family, modules)
-        for kind in family.scopes:
-            if kinds is not None and kind not in kinds:
-                continue
-            if reason is None:
-                try:
-                    points = family.compute(replica, ctx, kind, bucket, **_accepted_options(family.compute, options))
-                except KpiUnavailable as error:
-                    reason = str(error)
-                else:
-                    days = _window_days(ctx, bucket)
-                    results.extend(_with_status(p, catalogue, days) for p in points if p.kpi in wanted)
-                    continue
-            if kind == "company" and bucket is None:
-                if company_ids is None:
-                    company_ids = list(replica.run(companies, ctx))
-                results.extend(KpiResult(kpi=k, scope_kind="company", scope_id=c, value=None, status="unavailable",
-                                         reason=reason) for k in family_kpis for c in company_ids)
+        points: list[KpiPoint] = []
+        if reason is None:
+            points, reason = _family_points(family, replica, ctx, family_kinds, bucket, options)
+        days = _window_days(ctx, bucket)
+        results.extend(_with_status(p, catalogue, days) for p in points if p.kpi in wanted)
+        if reason is not None and "company" in family_kinds and bucket is None:
+            if company_ids is None:
+                company_ids = list(replica.run(companies, ctx))
+            results.extend(KpiResult(kpi=k, scope_kind="company", scope_id=c, value=None, status="unavailable",
+                                     reason=reason) for k in family_kpis for c in company_ids)
     return results
+
+
+def _family_points(family: Family, replica, ctx, kinds: tuple[str, ...], bucket, options) -> tuple[list[KpiPoint], str | None]:
+    """``(points, None)`` of every requested scope kind, or the points computed before the family said it
+    cannot run and that reason. A ``multi_kind`` family answers all kinds at once (one statement, no work
+    repeated per kind); another is asked kind by kind."""
+    fn_options = _accepted_options(family.compute, options)
+    points: list[KpiPoint] = []
+    try:
+        if family.multi_kind:
+            return list(family.compute(replica, ctx, kinds, bucket, **fn_options)), None
+        for kind in kinds:
+            points.extend(family.compute(replica, ctx, kind, bucket, **fn_options))
+    except KpiUnavailable as error:
+        return points, str(error)
+    return points, None

@@ -33,6 +33,9 @@ class Family:
     compute: Callable
     requires_modules: tuple[str, ...] = ()
     snapshot: bool = False  # a snapshot of now: as_of and buckets do not apply
+    # True: ``compute(replica, ctx, scope_kinds: tuple, bucket)`` answers every requested kind in one go
+    # (one GROUPING SETS statement), returning points of all of them; else it is called once per kind.
+    multi_kind: bool = False
 
 
 FAMILIES: dict[str, Family] = {}
