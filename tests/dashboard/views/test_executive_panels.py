@@ -14,7 +14,6 @@ from dashboard.views.executive_panels import (
     detail_trend,
     exceptions_list,
     kpi_heatmap,
-    screen_scale,
     trend_panels,
     twin_rows,
 )
@@ -124,4 +123,3 @@ def test_figures_follow_the_screen_type_scale():
     assert fig.data[0].textfont.size == 2 * plain.data[0].textfont.size
     assert fig.layout.height == 2 * plain.layout.height
     assert fig.layout.xaxis.tickfont.size == 2 * plain.layout.xaxis.tickfont.size
-    assert [screen_scale(v) for v in (2, 1.5, "2", True, None, 10, 0.5)] == [2, 1.5, 1, 1, 1, 3, 1]
