@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["DataError", "kpi_results", "data_health", "catalogue", "scope_context", "today", "sites", "companies",
            "partners", "workcenters", "workcenter_sites", "workcenter_in_scope", "late_mos", "workcenter_workorders",
-           "workorder_detail", "downtime_pareto", "settings"]
+           "workorder_detail", "downtime_pareto", "settings", "rendered"]
 
 
 def settings():
@@ -84,6 +84,20 @@ def _run_query(access: Access, fn, as_of: date, days: int, **kwargs):
     rows = state().replica.run(fn, scope_context(access, as_of, days), **kwargs)
     _cache_set(key, rows)
     return rows
+
+
+def rendered(name: str, access: Access, parts, build):
+    """The output of ``build()`` (a figure dict, table rows, a component tree: anything picklable), cached
+    per ``name``, role, scope and ``parts`` (the callback's validated inputs, JSON-able), so a figure is
+    built once per scope and period, not once per viewer. Errors are not cached."""
+    raw = json.dumps(["rendered", name, access.role, access.company_ids, access.warehouse_ids, parts], default=str)
+    key = "rendered:" + hashlib.sha256(raw.encode()).hexdigest()
+    hit = _cache_get(key)
+    if hit is not None:
+        return hit
+    value = build()
+    _cache_set(key, value)
+    return value
 
 
 def _cache_get(key: str):
