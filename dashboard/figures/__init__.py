@@ -1,4 +1,4 @@
-"""Pure figure builders: rows in, plotly figure out (no database, no Dash callbacks)."""
+"""Pure figure builders: rows in, plotly figure dict out (no database, no Dash callbacks)."""
 from dashboard.figures.heatmap import Cell, change_arrow, heatmap, kpi_cell
 from dashboard.figures.oee import oee_decomposition
 from dashboard.figures.pareto import pareto, pareto_rows

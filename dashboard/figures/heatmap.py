@@ -13,8 +13,6 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
-
 from dashboard.figures.theme import base_layout, empty_figure
 from dashboard.formats import fmt_value
 from dashboard.vocab import BETTER, GRADES, WORSE, grade_of, status_phrase, threshold_text
@@ -84,10 +82,10 @@ def _safe_href(href: str) -> str:
 
 def heatmap(rows: Sequence[tuple[int, str]], columns: Sequence[tuple[str, str]], cells: Mapping[tuple[int, str], Cell],
             *, empty_message: str, links: Mapping[int, str] | None = None, row_height: int = 44,
-            font_size: int = 14, header_height: int = 64) -> go.Figure:
+            font_size: int = 14, header_height: int = 64) -> dict:
     """Rows (``(id, label)``, top to bottom) x columns (``(key, label)``, left to right) coloured by each
     cell's grade; a missing cell is "no data". ``links`` (row id -> href) turns row labels into links.
-    With no rows or columns, an empty-state figure saying ``empty_message``."""
+    With no rows or columns, an empty-state figure saying ``empty_message``. A figure dict (``figures.theme``)."""
     if not rows or not columns:
         return empty_figure(empty_message)
     z, text, hover, custom = [], [], [], []
@@ -99,20 +97,19 @@ def heatmap(rows: Sequence[tuple[int, str]], columns: Sequence[tuple[str, str]],
             cr.append([row_id, key])
         z.append(zr), text.append(tr), hover.append(hr), custom.append(cr)
     # Positions, not labels, on the axes: two rows may share a name.
-    trace = go.Heatmap(z=z, x=list(range(len(columns))), y=list(range(len(rows))), text=text, texttemplate="%{text}",
-                       textfont=dict(size=font_size), hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
-                       customdata=custom, colorscale=_SCALE, zmin=0, zmax=len(GRADES), showscale=False,
-                       xgap=3, ygap=3)
+    trace = dict(type="heatmap", z=z, x=list(range(len(columns))), y=list(range(len(rows))), text=text,
+                 texttemplate="%{text}", textfont=dict(size=font_size), hovertext=hover,
+                 hovertemplate="%{hovertext}<extra></extra>", customdata=custom, colorscale=_SCALE, zmin=0,
+                 zmax=len(GRADES), showscale=False, xgap=3, ygap=3)
     labels = [html.escape(label) for _, label in rows]
     if links:
         labels = [f'<a href="{_safe_href(links[rid])}" target="_self">{label}</a>' if rid in links else label
                   for (rid, _), label in zip(rows, labels)]
-    fig = go.Figure(trace)
-    fig.update_layout(**base_layout(height=header_height + 16 + row_height * len(rows),
-                                    margin=dict(l=10, r=10, t=header_height, b=10)))
-    fig.update_xaxes(side="top", tickfont=dict(size=13), fixedrange=True, tickmode="array", tickangle=0,
-                     tickvals=list(range(len(columns))), ticktext=[label for _, label in columns], showgrid=False,
-                     zeroline=False)
-    fig.update_yaxes(autorange="reversed", tickfont=dict(size=13), fixedrange=True, ticksuffix="  ", tickmode="array",
-                     tickvals=list(range(len(rows))), ticktext=labels, showgrid=False, zeroline=False)
-    return fig
+    layout = base_layout(
+        height=header_height + 16 + row_height * len(rows), margin=dict(l=10, r=10, t=header_height, b=10),
+        xaxis=dict(side="top", tickfont=dict(size=13), fixedrange=True, tickmode="array", tickangle=0,
+                   tickvals=list(range(len(columns))), ticktext=[label for _, label in columns], showgrid=False,
+                   zeroline=False),
+        yaxis=dict(autorange="reversed", tickfont=dict(size=13), fixedrange=True, ticksuffix="  ", tickmode="array",
+                   tickvals=list(range(len(rows))), ticktext=labels, showgrid=False, zeroline=False))
+    return {"data": [trace], "layout": layout}

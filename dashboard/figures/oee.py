@@ -1,7 +1,6 @@
-"""The OEE decomposition of one work center or site: a waterfall from the logged time down to OEE."""
+"""The OEE decomposition of one work center or site: a waterfall from the logged time down to OEE (a figure
+dict, see ``figures.theme``)."""
 from __future__ import annotations
-
-import plotly.graph_objects as go
 
 from dashboard.figures.theme import base_layout, empty_figure
 from dashboard.formats import fmt_points, fmt_value
@@ -10,7 +9,7 @@ from dashboard.vocab import GRADES, LINE, SERIES
 __all__ = ["oee_decomposition"]
 
 
-def oee_decomposition(availability: float | None, performance: float | None, quality: float | None) -> go.Figure:
+def oee_decomposition(availability: float | None, performance: float | None, quality: float | None) -> dict:
     """Waterfall from 100 % of the logged time down to OEE: the loss of availability, then performance,
     then quality, each measured on what the previous factor left (so the bars add up exactly to OEE)."""
     factors = (availability, performance, quality)
@@ -28,13 +27,11 @@ def oee_decomposition(availability: float | None, performance: float | None, qua
              f"Performance {fmt_value(p, 'ratio')}: slower than the expected duration",
              f"Quality {fmt_value(q, 'ratio')}: scrapped share of the produced quantity",
              f"OEE = {fmt_value(a, 'ratio')} × {fmt_value(p, 'ratio')} × {fmt_value(q, 'ratio')}"]
-    fig = go.Figure(go.Waterfall(
-        x=labels, y=values, measure=["absolute", "relative", "relative", "relative", "total"],
-        text=texts, textposition="outside", hovertext=hover, hoverinfo="text",
-        connector=dict(line=dict(color=LINE)),
+    waterfall = dict(
+        type="waterfall", x=labels, y=values, measure=["absolute", "relative", "relative", "relative", "total"],
+        text=texts, textposition="outside", hovertext=hover, hoverinfo="text", connector=dict(line=dict(color=LINE)),
         increasing=dict(marker=dict(color=SERIES)), decreasing=dict(marker=dict(color=GRADES["critical"].strong)),
-        totals=dict(marker=dict(color=SERIES))))
-    fig.update_layout(**base_layout(height=320, margin=dict(l=10, r=10, t=20, b=10)))
-    fig.update_yaxes(range=[0, 1.12], tickformat=".0%", gridcolor=LINE)
-    fig.update_xaxes(tickangle=0)
-    return fig
+        totals=dict(marker=dict(color=SERIES)))
+    layout = base_layout(height=320, margin=dict(l=10, r=10, t=20, b=10),
+                         yaxis=dict(range=[0, 1.12], tickformat=".0%", gridcolor=LINE), xaxis=dict(tickangle=0))
+    return {"data": [waterfall], "layout": layout}

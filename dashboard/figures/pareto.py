@@ -1,9 +1,8 @@
-"""Pareto chart: the largest contributors as bars, with the cumulative share as a line."""
+"""Pareto chart: the largest contributors as bars, with the cumulative share as a line (a figure dict, see
+``figures.theme``)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import plotly.graph_objects as go
 
 from dashboard.figures.theme import base_layout, empty_figure
 from dashboard.formats import fmt_value
@@ -30,26 +29,27 @@ def pareto_rows(items: Sequence[tuple[str, float]], top: int = 12) -> list[tuple
 
 
 def pareto(items: Sequence[tuple[str, float]], *, unit: str, value_label: str, title: str | None = None,
-           top: int = 12, height: int = 300, empty_message: str = "Nothing to rank in this period.") -> go.Figure:
+           top: int = 12, height: int = 300, empty_message: str = "Nothing to rank in this period.") -> dict:
     """Bars of ``items`` (``(label, value)``) largest first, and the cumulative % on a right axis
     (0-100 %), with an 80 % guide. With nothing positive to rank, an empty-state figure."""
     rows = pareto_rows(items, top)
     if not rows:
         return empty_figure(empty_message, height=height)
     labels = [r[0] for r in rows]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=labels, y=[r[1] for r in rows], marker_color=SERIES, name=value_label,
-                         text=[fmt_value(r[1], unit) for r in rows], textposition="outside", cliponaxis=False,
-                         customdata=[fmt_value(r[1], unit) for r in rows],
-                         hovertemplate="<b>%{x}</b><br>" + value_label + ": %{customdata}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=labels, y=[r[2] for r in rows], yaxis="y2", mode="lines+markers", name="Cumulative",
-                             line=dict(color=MUTED, width=2), marker=dict(size=6),
-                             hovertemplate="Cumulative: %{y:.0%}<extra></extra>"))
-    fig.update_layout(**base_layout(
-        height=height, title=dict(text=title, x=0.01, font=dict(size=14)) if title else None,
-        margin=dict(l=10, r=10, t=40 if title else 16, b=10), bargap=0.25,
-        yaxis=dict(title=value_label, showgrid=True, gridcolor="#eef0f3", rangemode="tozero"),
+    values = [fmt_value(r[1], unit) for r in rows]
+    bars = dict(type="bar", x=labels, y=[r[1] for r in rows], marker=dict(color=SERIES), name=value_label, text=values,
+                textposition="outside", cliponaxis=False, customdata=values,
+                hovertemplate="<b>%{x}</b><br>" + value_label + ": %{customdata}<extra></extra>")
+    cumulative = dict(type="scatter", x=labels, y=[r[2] for r in rows], yaxis="y2", mode="lines+markers", name="Cumulative",
+                      line=dict(color=MUTED, width=2), marker=dict(size=6),
+                      hovertemplate="Cumulative: %{y:.0%}<extra></extra>")
+    layout = base_layout(
+        height=height, margin=dict(l=10, r=10, t=40 if title else 16, b=10), bargap=0.25,
+        yaxis=dict(title=dict(text=value_label), showgrid=True, gridcolor="#eef0f3", rangemode="tozero"),
         yaxis2=dict(overlaying="y", side="right", range=[0, 1.05], tickformat=".0%", showgrid=False),
-        xaxis=dict(tickangle=-30, type="category")))
-    fig.add_hline(y=0.8, yref="y2", line=dict(color=MUTED, dash="dot", width=1))
-    return fig
+        xaxis=dict(tickangle=-30, type="category"),
+        shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y2", y0=0.8, y1=0.8,
+                     line=dict(color=MUTED, dash="dot", width=1))])  # the 80 % guide
+    if title:
+        layout["title"] = dict(text=title, x=0.01, font=dict(size=14))
+    return {"data": [bars, cumulative], "layout": layout}

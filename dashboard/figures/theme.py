@@ -1,18 +1,42 @@
-"""Shared look of every figure: fonts, layout defaults, threshold band fills and the empty-state figure.
-Colours come from the one status vocabulary (``dashboard.vocab``)."""
+"""Shared look of every figure: fonts, layout defaults, threshold band fills, the empty-state figure and the
+screen type scale. Colours come from the one status vocabulary (``dashboard.vocab``).
+
+Figures are plain dicts (``{"data": [...], "layout": {...}}``), exactly what ``go.Figure(...).to_plotly_json()``
+would give: plotly's validation of every property cost more than the figure itself (13 trend charts with
+threshold bands: 170-240 ms a request, measured), and ``dcc.Graph`` takes the dict as it is. The builders'
+tests pass every figure through ``go.Figure`` so a wrong property still fails, in the tests instead of on
+every request.
+"""
 from __future__ import annotations
 
-import plotly.graph_objects as go
+import re
+from collections.abc import Mapping
+
+import plotly.io as pio
 
 from dashboard.vocab import GRADES, INK, LINE, MUTED
 
-__all__ = ["FONT", "SCALE_STORE", "base_layout", "empty_figure", "band_colour", "screen_scale", "for_screen"]
+__all__ = ["FONT", "SCALE_STORE", "TEMPLATE", "base_layout", "empty_figure", "band_colour", "screen_scale", "for_screen"]
 
 # The shell's store of the browser's type scale (rem / 16 px): figure callbacks read it as State.
 SCALE_STORE = "screen-scale"
 
 FONT = dict(family='system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
             size=13, color=INK)
+
+_TRACE_TYPES = ("scatter", "heatmap", "bar", "waterfall")  # every trace type our builders draw
+
+
+def _default_template() -> dict:
+    """plotly's default template as data (what ``go.Figure`` embeds in every figure), read once: its layout
+    (automargin, hover mode, axis colours...) and its trace defaults for the trace types we draw only, so the
+    browser draws the same figure as before with half the bytes."""
+    template = pio.templates[pio.templates.default].to_plotly_json()
+    return {"data": {k: v for k, v in template.get("data", {}).items() if k in _TRACE_TYPES},
+            "layout": template.get("layout", {})}
+
+
+TEMPLATE = _default_template()
 
 
 def band_colour(grade_key: str) -> str:
@@ -24,9 +48,11 @@ def band_colour(grade_key: str) -> str:
 
 
 def base_layout(**overrides) -> dict:
-    """Layout defaults shared by all figures: white paper, system font, tight margins."""
+    """Layout defaults shared by all figures (a new dict each call: callers may change it): white paper,
+    system font, tight margins, plotly's default template."""
     layout = dict(
-        font=FONT,
+        template=TEMPLATE,  # shared, never changed in place (for_screen copies what it scales)
+        font=dict(FONT),
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
         margin=dict(l=10, r=10, t=36, b=10),
@@ -37,15 +63,12 @@ def base_layout(**overrides) -> dict:
     return layout
 
 
-def empty_figure(message: str, height: int = 220) -> go.Figure:
+def empty_figure(message: str, height: int = 220) -> dict:
     """A blank figure that says why there is nothing to draw (axes hidden)."""
-    fig = go.Figure()
-    fig.update_layout(**base_layout(height=height))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=14, color=MUTED))
-    return fig
+    return {"data": [], "layout": base_layout(
+        height=height, xaxis=dict(visible=False), yaxis=dict(visible=False),
+        annotations=[dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                          font=dict(size=14, color=MUTED))])}
 
 
 def screen_scale(raw) -> float:
@@ -59,18 +82,40 @@ def _times(size, scale: float, default: float):
     return (size or default) * scale
 
 
-def for_screen(fig: go.Figure, scale: float) -> go.Figure:
-    """``fig`` with its type, height and margins times ``scale``: the page's rem in 16 px (1.5 or 2 on wall
-    and 4K screens, where app.css scales the page's type). Plotly sizes in pixels and would stay small."""
+def _sized(font: Mapping | None, scale: float, default: float) -> dict:
+    """A copy of a font dict with its size (or ``default``) times ``scale``."""
+    font = dict(font or {})
+    font["size"] = _times(font.get("size"), scale, default)
+    return font
+
+
+_AXIS = re.compile(r"[xy]axis\d*")
+
+
+def for_screen(fig, scale: float) -> dict:
+    """``fig`` (a figure dict, or a ``go.Figure``) with its type, height and margins times ``scale``: the
+    page's rem in 16 px (1.5 or 2 on wall and 4K screens, where app.css scales the page's type). Plotly sizes
+    in pixels and would stay small. Returns a new dict (``fig`` is left as it was, so a shared or cached
+    figure is never scaled twice)."""
+    if not isinstance(fig, Mapping):
+        fig = fig.to_plotly_json()
     if scale == 1:
         return fig
-    layout = fig.layout
-    margin = {side: _times(getattr(layout.margin, side), scale, 10) for side in ("l", "r", "t", "b")}
-    fig.update_layout(height=_times(layout.height, scale, 450), margin=margin, font_size=_times(layout.font.size, scale, 13),
-                      hoverlabel_font_size=_times(layout.hoverlabel.font.size, scale, 12),
-                      title_font_size=_times(layout.title.font.size, scale, 14))
-    fig.for_each_xaxis(lambda ax: ax.update(tickfont_size=_times(ax.tickfont.size, scale, 12)))
-    fig.for_each_yaxis(lambda ax: ax.update(tickfont_size=_times(ax.tickfont.size, scale, 12)))
-    fig.for_each_trace(lambda t: t.update(textfont_size=_times(t.textfont.size, scale, 13)) if "textfont" in t else None)
-    fig.for_each_annotation(lambda a: a.update(font_size=_times(a.font.size, scale, 12)))
-    return fig
+    layout = dict(fig.get("layout") or {})
+    margin = dict(layout.get("margin") or {})
+    margin.update({side: _times(margin.get(side), scale, 10) for side in ("l", "r", "t", "b")})
+    title = layout.get("title")
+    title = dict({"text": title} if isinstance(title, str) else (title or {}))
+    title["font"] = _sized(title.get("font"), scale, 14)
+    hoverlabel = dict(layout.get("hoverlabel") or {})
+    hoverlabel["font"] = _sized(hoverlabel.get("font"), scale, 12)
+    layout.update(height=_times(layout.get("height"), scale, 450), margin=margin, title=title, hoverlabel=hoverlabel,
+                  font=_sized(layout.get("font"), scale, 13))
+    for key in {"xaxis", "yaxis", *(k for k in layout if _AXIS.fullmatch(k))}:
+        axis = dict(layout.get(key) or {})
+        axis["tickfont"] = _sized(axis.get("tickfont"), scale, 12)
+        layout[key] = axis
+    if layout.get("annotations"):
+        layout["annotations"] = [{**a, "font": _sized(a.get("font"), scale, 12)} for a in layout["annotations"]]
+    data = [{**trace, "textfont": _sized(trace.get("textfont"), scale, 13)} for trace in fig.get("data") or ()]
+    return {**fig, "data": data, "layout": layout}

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.auth.roles import PAGES
@@ -46,7 +45,7 @@ def _cells(rows: Sequence[tuple[int, str]], kpis: Sequence[str], kind: str, curr
 
 def kpi_heatmap(rows: Sequence[tuple[int, str]], kpis: Sequence[str], kind: str, current: Mapping, previous: Mapping,
                 catalogue, *, days: int, currency_of: Mapping[int, str | None], empty_message: str,
-                scale: float = 1) -> go.Figure:
+                scale: float = 1) -> dict:
     """Rows (sites or companies) x KPIs, each cell its value, the ▲/▼ change against the previous period
     and the status true to the value in its hover. A click arrives as the cell's x/y positions
     (``views.executive.cell_target`` maps them back); ``customdata`` names ``[row id, kpi]``."""
@@ -56,7 +55,9 @@ def kpi_heatmap(rows: Sequence[tuple[int, str]], kpis: Sequence[str], kind: str,
     columns = [(kpi, wrap_label(catalogue[kpi].label)) for kpi in kpis]
     fig = heatmap(rows, columns, cells, empty_message=empty_message)
     # Headers stay visible on a zoomed 4K page (plotly measures zoomed labels as overflowing the div).
-    return for_screen(fig.update_xaxes(ticklabeloverflow="allow").update_yaxes(ticklabeloverflow="allow"), scale)
+    for axis in ("xaxis", "yaxis"):
+        fig["layout"][axis]["ticklabeloverflow"] = "allow"
+    return for_screen(fig, scale)
 
 
 def twin_rows(view: View, rows: Sequence[tuple[int, str]], kpis: Sequence[str], kind: str, current: Mapping,

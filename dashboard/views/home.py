@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
 from dash import html
 
 from dashboard.components import empty_state, kpi_tile, tile_grid
@@ -70,7 +71,8 @@ def company_tiles(kpis: Sequence[str], results: Sequence[Mapping], companies: Ma
 def site_heatmap(kpis: Sequence[str], results: Sequence[Mapping], sites: Mapping[int, Mapping],
                  companies: Mapping[int, Mapping], catalogue, days: int):
     """Sites x the site-scoped ``kpis``: each cell the site's value, coloured and worded by its grade
-    against the site's own thresholds."""
+    against the site's own thresholds. A ``go.Figure`` still (``tests/dashboard/test_views_home.py`` reads its
+    attributes); the page caches what it renders, so its validation is paid once per scope and data refresh."""
     found = _by_scope(results, "warehouse")
     several = len(companies) > 1
     rows = []
@@ -84,7 +86,7 @@ def site_heatmap(kpis: Sequence[str], results: Sequence[Mapping], sites: Mapping
         for kpi in kpis:
             definition = catalogue.for_scope(kpi, "warehouse", sid, days)
             cells[(sid, kpi)] = kpi_cell(definition, found.get((kpi, sid)), label, currency=currency)
-    return heatmap(rows, columns, cells, empty_message="No site in your scope.")
+    return go.Figure(heatmap(rows, columns, cells, empty_message="No site in your scope."))
 
 
 def page_cards(pages: Sequence[Mapping], *, id_prefix: str) -> dbc.Row | None:

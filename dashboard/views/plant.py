@@ -192,7 +192,7 @@ def day_heatmap(workcenters: Sequence[tuple[int, str]], days: Sequence[str], dai
                   links=links, font_size=12, header_height=36, row_height=40)
     # ticklabeloverflow: plotly measures labels in screen pixels, so on a zoomed 4K body it would drop
     # the later days' labels as "overflowing"
-    fig.update_xaxes(tickfont=dict(size=12), ticklabeloverflow="allow")
+    fig["layout"]["xaxis"].update(tickfont=dict(size=12), ticklabeloverflow="allow")
     return fig
 
 

@@ -1,6 +1,9 @@
-"""The one heat map and its KPI cells: grade colours, blank no-data cells, click data, escaped links."""
+"""The one heat map and its KPI cells: grade colours, blank no-data cells, click data, escaped links. The
+builder returns a figure dict; ``_fig`` reads it through ``go.Figure`` (plotly validates it)."""
+import plotly.graph_objects as go
 
-from dashboard.figures.heatmap import Cell, change_arrow, heatmap, kpi_cell, wrap_label
+from dashboard.figures.heatmap import Cell, change_arrow, kpi_cell, wrap_label
+from dashboard.figures.heatmap import heatmap as heatmap_dict
 from dashboard.kpis.catalogue import Catalogue
 from dashboard.vocab import GRADES
 
@@ -17,6 +20,10 @@ def _cells():
         (1, "downtime_hours"): kpi_cell(CAT["downtime_hours"], {"value": 30.0, "status": "warning"}, "STU plant"),
         # (2, downtime_hours) missing: no data
     }
+
+
+def heatmap(*args, **kwargs) -> go.Figure:
+    return go.Figure(heatmap_dict(*args, **kwargs))
 
 
 def _colour(trace, z: float) -> str:

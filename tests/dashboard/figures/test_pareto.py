@@ -1,7 +1,14 @@
 """Pareto bars with cumulative share."""
+import plotly.graph_objects as go
 import pytest
 
-from dashboard.figures.pareto import pareto, pareto_rows
+from dashboard.figures.pareto import pareto as pareto_dict
+from dashboard.figures.pareto import pareto_rows
+
+
+def pareto(*args, **kwargs) -> go.Figure:
+    """The builder's figure dict, read through ``go.Figure`` (plotly validates it)."""
+    return go.Figure(pareto_dict(*args, **kwargs))
 
 
 def test_rows_sorted_with_cumulative_share():

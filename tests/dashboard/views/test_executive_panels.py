@@ -3,6 +3,7 @@ company's currency, change arrows, badges in the grade colour, drill links that 
 where a weekly series exists."""
 from datetime import date
 
+import plotly.graph_objects as go
 from dash import html
 
 from dashboard.kpis.catalogue import Catalogue
@@ -36,8 +37,8 @@ def _walk(component):
 
 
 def test_heat_map_cells_say_the_status_true_to_the_value_with_arrows_and_currency():
-    fig = kpi_heatmap(SITES, ("oee", "downtime_hours"), "warehouse", CURRENT, PREVIOUS, CAT, days=45,
-                      currency_of={1: "EUR", 2: "EUR"}, empty_message="none")
+    fig = go.Figure(kpi_heatmap(SITES, ("oee", "downtime_hours"), "warehouse", CURRENT, PREVIOUS, CAT, days=45,
+                                currency_of={1: "EUR", 2: "EUR"}, empty_message="none"))
     trace = fig.data[0]
     hover = [list(row) for row in trace.hovertext]
     assert "Below target, within tolerance" in hover[0][0] and "OK" not in hover[0][0]
@@ -45,9 +46,9 @@ def test_heat_map_cells_say_the_status_true_to_the_value_with_arrows_and_currenc
     assert trace.text[0][0].startswith("80.0 %") and "▲" in trace.text[0][0]  # rose from 70 %: better
     assert "▼" in trace.text[1][0]
     assert [t.replace("<br>", " ") for t in fig.layout.xaxis.ticktext] == ["OEE", "Downtime"]
-    amounts = kpi_heatmap([(1, "Main")], ("overdue_receivables",), "company",
+    amounts = go.Figure(kpi_heatmap([(1, "Main")], ("overdue_receivables",), "company",
                           {(1, "overdue_receivables"): {"value": 579_700.0, "status": "critical"}}, {}, CAT, days=30,
-                          currency_of={1: "EUR"}, empty_message="none")
+                          currency_of={1: "EUR"}, empty_message="none"))
     assert amounts.data[0].text[0][0] == "579.7 k EUR"
 
 
@@ -118,8 +119,10 @@ def test_trends_leave_out_kpis_without_a_weekly_series_and_say_why_once():
 
 
 def test_figures_follow_the_screen_type_scale():
-    fig = kpi_heatmap(SITES, ("oee",), "warehouse", CURRENT, {}, CAT, days=30, currency_of={}, empty_message="none", scale=2)
-    plain = kpi_heatmap(SITES, ("oee",), "warehouse", CURRENT, {}, CAT, days=30, currency_of={}, empty_message="none")
+    fig = go.Figure(kpi_heatmap(SITES, ("oee",), "warehouse", CURRENT, {}, CAT, days=30, currency_of={}, empty_message="none",
+                                scale=2))
+    plain = go.Figure(kpi_heatmap(SITES, ("oee",), "warehouse", CURRENT, {}, CAT, days=30, currency_of={},
+                                  empty_message="none"))
     assert fig.data[0].textfont.size == 2 * plain.data[0].textfont.size
     assert fig.layout.height == 2 * plain.layout.height
     assert fig.layout.xaxis.tickfont.size == 2 * plain.layout.xaxis.tickfont.size

@@ -3,6 +3,7 @@ agree with their lists, status words from the vocabulary, the day heat map, the 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import plotly.graph_objects as go
 import pytest
 
 from dashboard.kpis.catalogue import Catalogue
@@ -199,7 +200,7 @@ def _daily(kpi="oee"):
 
 
 def test_day_heatmap_grades_formats_and_leaves_no_data_blank():
-    fig = day_heatmap(WCS, DAYS, _daily(), "oee", CAT, {6: "/plant/workcenter/6?days=30"}, empty_message="none")
+    fig = go.Figure(day_heatmap(WCS, DAYS, _daily(), "oee", CAT, {6: "/plant/workcenter/6?days=30"}, empty_message="none"))
     trace = fig.data[0]
     assert list(fig.layout.xaxis.ticktext) == ["03 Nov", "04 Nov"]
     assert [list(r) for r in trace.text] == [["41.0 %", ""], ["", "86.0 %"]]
@@ -214,7 +215,7 @@ def test_day_heatmap_colours_downtime_by_grade_with_the_days_thresholds():
     day = CAT.for_scope("downtime_hours", "workcenter", 6, 1)
     rows = [{"kpi": "downtime_hours", "scope_kind": "workcenter", "scope_id": 6, "bucket": "2026-11-03",
              "value": day.red + 1, "status": "critical"}]
-    trace = day_heatmap(WCS[:1], DAYS, rows, "downtime_hours", CAT, {}, empty_message="none").data[0]
+    trace = go.Figure(day_heatmap(WCS[:1], DAYS, rows, "downtime_hours", CAT, {}, empty_message="none")).data[0]
     assert trace.text[0][0] == f"{day.red + 1:.1f} h"
     assert trace.showscale is False  # one palette: status grades, no continuous colour bar
     from dashboard.vocab import threshold_text
@@ -222,7 +223,7 @@ def test_day_heatmap_colours_downtime_by_grade_with_the_days_thresholds():
 
 
 def test_day_heatmap_empty_and_width():
-    fig = day_heatmap([], DAYS, [], "oee", CAT, {}, empty_message="No work center here.")
+    fig = go.Figure(day_heatmap([], DAYS, [], "oee", CAT, {}, empty_message="No work center here."))
     assert not fig.data and fig.layout.annotations[0].text == "No work center here."
     assert heatmap_min_width(90) > heatmap_min_width(30) >= 30 * 50
 
