@@ -30,11 +30,9 @@ class Column:
 
 def _column_def(c: Column) -> dict:
     d = {"field": c.field, "headerName": c.header, "sortable": True, "resizable": True, "filter": True}
-    if c.width:
-        d["width"] = c.width
-    else:
-        d["flex"] = 1
-        d["minWidth"] = 90
+    # Widths are the least a column needs at 16 px type; the grid then shares out its whole width in
+    # proportion (columnSize below), so a 4K screen's doubled type gets doubled columns, not "PLZ/…".
+    d["width"] = d["minWidth"] = c.width or 180
     if c.pinned:
         d["pinned"] = "left"
     if c.tooltip:
@@ -66,6 +64,7 @@ def data_grid(grid_id: str, columns: Sequence[Column], rows: Sequence[Mapping] =
         id=grid_id, columnDefs=[_column_def(c) for c in columns], rowData=_with_string_ids(rows),
         defaultColDef={"wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions=options, getRowId="params.data.id", className="ag-theme-quartz data-grid",
+        columnSize="responsiveSizeToFit",
         style={"height": f"{height}px"} if height else {"height": None},
         csvExportParams={"fileName": f"{csv_name}.csv"} if csv_name else None,
     )
