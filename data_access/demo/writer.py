@@ -4,6 +4,9 @@ PostgreSQL gets ``COPY ... FROM STDIN`` through psycopg's ``cursor.copy()`` on t
 connection (jsonb values as JSON text); SQLite gets the SQL of a Core ``insert()`` for all the table's
 columns, run as one executemany per chunk with bound parameters (values converted to SQLAlchemy's own
 SQLite storage formats), all inside one transaction. Memory holds at most one chunk per table.
+
+An optional ``progress`` object (``step(name, total)`` -> handle, ``advance(handle, n)``; e.g.
+``dashboard.progress.Progress``) hears of every chunk written, one step per table.
 """
 from __future__ import annotations
 
@@ -29,8 +32,11 @@ class RowWriter:
     dropped, so generators can set both spellings; a key that is no Odoo column at all raises.
     """
 
-    def __init__(self, engine: Engine, schema: OdooSchema, chunk: int = 5000, clock: datetime | None = None):
+    def __init__(self, engine: Engine, schema: OdooSchema, chunk: int = 5000, clock: datetime | None = None,
+                 progress=None):
         self.engine = engine
+        self.progress = progress
+        self._steps: dict[str, object] = {}
         # Records planned for later were still created and last written before the story's "now".
         self.clock = clock
         self.schema = schema
@@ -119,6 +125,10 @@ class RowWriter:
         if not rows:
             return
         self.counts[table] += len(rows)
+        if self.progress is not None:
+            if table not in self._steps:
+                self._steps[table] = self.progress.step(table, total=None)
+            self.progress.advance(self._steps[table], len(rows))
         if self.dialect == "postgresql":
             self._copy(table, self._columns[table], rows)
         else:
