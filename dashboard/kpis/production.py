@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dashboard.kpis.registry import BUCKETS, Family, check_request, register
 from dashboard.kpis.types import KpiPoint
-from data_access.queries.production import oee_sums, schedule_adherence_sums
+from data_access.queries.production import oee_sums_by_kinds, schedule_adherence_sums_by_kinds
 
-__all__ = ["BUCKETS", "ratio", "oee_points", "adherence_points", "compute_oee", "compute_adherence", "OEE_KPIS",
-           "OEE_SCOPES", "ADHERENCE_SCOPES"]
+__all__ = ["BUCKETS", "ratio", "oee_points", "adherence_points", "requested_kinds", "compute_oee", "compute_adherence",
+           "OEE_KPIS", "OEE_SCOPES", "ADHERENCE_SCOPES"]
 
 OEE_KPIS = ("oee_availability", "oee_performance", "oee_quality", "oee", "downtime_hours")
 OEE_SCOPES = ("workcenter", "warehouse", "company")
@@ -63,22 +63,38 @@ def adherence_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
                      r.get("bucket"), _parts(r, ("on_time", "total"))) for r in rows]
 
 
+def requested_kinds(scope_kinds, scopes, bucket) -> tuple[str, ...]:
+    """The scope kinds of a ``multi_kind`` family call as a tuple (one kind may be given as a string),
+    each checked against ``scopes``, and the bucket checked."""
+    kinds = (scope_kinds,) if isinstance(scope_kinds, str) else tuple(scope_kinds)
+    if bucket not in BUCKETS:
+        raise ValueError(f"bucket {bucket!r} not one of {BUCKETS}")
+    for kind in kinds:
+        check_request(kind, scopes, bucket)
+    return kinds
 
-def compute_oee(replica, ctx, scope_kind: str, bucket: str | None = None, *, pins=None, **_options) -> list[KpiPoint]:
-    """The ``production_oee`` family; ``pins`` is ``{workcenter_id: warehouse_id}`` from the settings."""
-    check_request(scope_kind, OEE_SCOPES, bucket)
+
+def compute_oee(replica, ctx, scope_kinds, bucket: str | None = None, *, pins=None, **_options) -> list[KpiPoint]:
+    """The ``production_oee`` family, every requested scope kind from one statement; ``pins`` is
+    ``{workcenter_id: warehouse_id}`` from the settings."""
+    kinds = requested_kinds(scope_kinds, OEE_SCOPES, bucket)
+    if not kinds:
+        return []
     pin_pairs = tuple(sorted((int(wc), int(wh)) for wc, wh in (pins or {}).items()))
-    rows = replica.run(oee_sums, ctx, group_by=scope_kind, bucket=bucket, pins=pin_pairs)
-    return oee_points(rows, scope_kind)
+    sums = replica.run(oee_sums_by_kinds, ctx, kinds, bucket=bucket, pins=pin_pairs)
+    return [p for kind in kinds for p in oee_points(sums[kind], kind)]
 
 
-def compute_adherence(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
-    """The ``schedule_adherence`` family."""
-    check_request(scope_kind, ADHERENCE_SCOPES, bucket)
-    return adherence_points(replica.run(schedule_adherence_sums, ctx, group_by=scope_kind, bucket=bucket), scope_kind)
+def compute_adherence(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
+    """The ``schedule_adherence`` family, every requested scope kind from one statement."""
+    kinds = requested_kinds(scope_kinds, ADHERENCE_SCOPES, bucket)
+    if not kinds:
+        return []
+    sums = replica.run(schedule_adherence_sums_by_kinds, ctx, kinds, bucket=bucket)
+    return [p for kind in kinds for p in adherence_points(sums[kind], kind)]
 
 
 register(Family(name="production_oee", kpis=OEE_KPIS, scopes=OEE_SCOPES, compute=compute_oee,
-                requires_modules=("mrp",)))
+                requires_modules=("mrp",), multi_kind=True))
 register(Family(name="schedule_adherence", kpis=("schedule_adherence",), scopes=ADHERENCE_SCOPES,
-                compute=compute_adherence, requires_modules=("mrp",)))
+                compute=compute_adherence, requires_modules=("mrp",), multi_kind=True))

@@ -1,8 +1,11 @@
 """Production sums (KPIS.md "Production"): OEE factors, downtime, schedule adherence.
 
 Every function returns RAW SUMS, never ratios, one dict per scope entity (and per local day/week
-when ``bucket`` is set), aggregated by the database in one statement. The KPI layer
-(``dashboard.kpis.production``) turns them into values; rollups pool these sums.
+when ``bucket`` is set), aggregated by the database in one statement; the ``*_by_kinds`` functions
+answer several scope kinds from that one statement (``data_access.grouping.sums_by_kinds``). Every
+period filter is a range on a raw Odoo column, and history tables are reached only through the
+keys of the period's records. The KPI layer (``dashboard.kpis.production``) turns them into
+values; rollups pool these sums.
 
 Sites (KPIS.md conventions): an MO's site is ``picking_type_id -> stock_picking_type.warehouse_id``;
 a work center's site is the site of most of its work orders' MOs (ties: the lowest warehouse id),
@@ -15,6 +18,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from data_access import sqlfuncs
 from data_access.context import QueryContext
+from data_access.grouping import sums_by_kinds
 from data_access.sqlfuncs import BUCKETS, bucket_expr, check_choice
 
 __all__ = [
@@ -29,7 +33,9 @@ __all__ = [
     "site_map_select",
     "workcenter_sites",
     "oee_sums",
+    "oee_sums_by_kinds",
     "schedule_adherence_sums",
+    "schedule_adherence_sums_by_kinds",
 ]
 
 Pins = tuple[tuple[int, int], ...]
@@ -93,18 +99,27 @@ def workcenter_sites(conn, schema, ctx: QueryContext | None = None, *, pins=()) 
     return {int(r[0]): int(r[1]) for r in conn.execute(sel)}
 
 
-def _timelog_rows(schema, ctx, group_by, bucket, dialect, site):
+def _kind_columns(kinds, available: dict) -> list:
+    """One column per requested scope kind, named after it (the shape ``grouping.sums_by_kinds`` reads)."""
+    return [available[k].label(k) for k in kinds]
+
+
+def _bucket_column(col, bucket, ctx, dialect) -> list:
+    return [bucket_expr(col, bucket, ctx, dialect).label("bucket")] if bucket else []
+
+
+def _timelog_records(schema, ctx, kinds, bucket, dialect, site):
     """One row per closed time log with ``date_start`` in P (the availability/downtime terms)."""
     log = schema.mrp_workcenter_productivity
     # Odoo stores loss_type on the log (related loss_id.loss_type, stored in 17/18); duration is minutes.
     dur = func.coalesce(log.c.duration, 0)
-    scope = {"workcenter": log.c.workcenter_id, "warehouse": site.c.warehouse_id if site is not None else None,
-             "company": log.c.company_id}[group_by]
-    src = log if site is None else log.join(site, site.c.workcenter_id == log.c.workcenter_id)
+    src = log if site is None else log.outerjoin(site, site.c.workcenter_id == log.c.workcenter_id)
+    scopes = {"workcenter": log.c.workcenter_id, "company": log.c.company_id,
+              "warehouse": site.c.warehouse_id if site is not None else None}
     zero = as_float(literal(0))
     sel = select(
-        scope.label("scope_id"),
-        bucket_expr(log.c.date_start, bucket, ctx, dialect).label("bucket"),
+        *_kind_columns(kinds, scopes),
+        *_bucket_column(log.c.date_start, bucket, ctx, dialect),
         as_float(case((log.c.loss_type.in_(("productive", "performance")), dur), else_=0)).label("productive_min"),
         as_float(dur).label("total_min"),
         as_float(case((log.c.loss_type == "availability", dur), else_=0)).label("availability_loss_min"),
@@ -119,36 +134,42 @@ def _timelog_rows(schema, ctx, group_by, bucket, dialect, site):
     return sel
 
 
-def _workorder_rows(schema, ctx, group_by, bucket, dialect, site):
+def _done_in_period(wo, ctx) -> tuple:
+    """Work orders done with ``date_finished`` in P (a range on the raw column)."""
+    return wo.c.state == "done", sqlfuncs.in_period(wo.c.date_finished, ctx.start, ctx.end)
+
+
+def _period_scrap_select(schema, ctx) -> Select:
+    """SELECT ``workorder_id, qty``: done scraps of the work orders done in P only (never the scraps of
+    the whole history, grouped and then mostly thrown away)."""
+    scrap, wo = schema.stock_scrap, schema.mrp_workorder.alias("scrap_wo")
+    return (select(scrap.c.workorder_id.label("workorder_id"), func.sum(scrap.c.scrap_qty).label("qty"))
+            .select_from(scrap.join(wo, wo.c.id == scrap.c.workorder_id))
+            .where(scrap.c.state == "done", *_done_in_period(wo, ctx))
+            .group_by(scrap.c.workorder_id))
+
+
+def _workorder_records(schema, ctx, kinds, bucket, dialect, site):
     """One row per done work order with ``date_finished`` in P (performance and quality terms)."""
-    wo, mo, scrap = schema.mrp_workorder, schema.mrp_production, schema.stock_scrap
-    scrapped = (
-        select(scrap.c.workorder_id.label("workorder_id"), func.sum(scrap.c.scrap_qty).label("qty"))
-        .where(scrap.c.state == "done", scrap.c.workorder_id.isnot(None))
-        .group_by(scrap.c.workorder_id)
-        .subquery("wo_scrap")
-    )
-    scope = {"workcenter": wo.c.workcenter_id, "warehouse": site.c.warehouse_id if site is not None else None,
-             "company": mo.c.company_id}[group_by]
+    wo, mo = schema.mrp_workorder, schema.mrp_production
+    scrapped = _period_scrap_select(schema, ctx).subquery("wo_scrap")
     src = wo.join(mo, mo.c.id == wo.c.production_id)
     if site is not None:
-        src = src.join(site, site.c.workcenter_id == wo.c.workcenter_id)
+        src = src.outerjoin(site, site.c.workcenter_id == wo.c.workcenter_id)
     src = src.outerjoin(scrapped, scrapped.c.workorder_id == wo.c.id)
+    scopes = {"workcenter": wo.c.workcenter_id, "company": mo.c.company_id,
+              "warehouse": site.c.warehouse_id if site is not None else None}
     zero = as_float(literal(0))
     # A done work order's date_finished is when it finished (Odoo writes now() on finish): it sets the bucket.
     sel = select(
-        scope.label("scope_id"),
-        bucket_expr(wo.c.date_finished, bucket, ctx, dialect).label("bucket"),
+        *_kind_columns(kinds, scopes),
+        *_bucket_column(wo.c.date_finished, bucket, ctx, dialect),
         zero.label("productive_min"), zero.label("total_min"), zero.label("availability_loss_min"),
         as_float(func.coalesce(wo.c.duration_expected, 0)).label("expected_min"),
         as_float(func.coalesce(wo.c.duration, 0)).label("real_min"),
         as_float(func.coalesce(wo.c.qty_produced, 0)).label("qty_produced"),
         as_float(func.coalesce(scrapped.c.qty, 0)).label("qty_scrapped"),
-    ).select_from(src).where(
-        wo.c.state == "done",
-        sqlfuncs.in_period(wo.c.date_finished, ctx.start, ctx.end),
-        sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids),
-    )
+    ).select_from(src).where(*_done_in_period(wo, ctx), sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids))
     if site is not None:
         sel = sel.where(sqlfuncs.in_ids(site.c.warehouse_id, ctx.warehouse_ids))
     return sel
@@ -168,6 +189,35 @@ def grouped_sums(conn, rows_select, keys, bucket) -> list[dict]:
     return out
 
 
+def _check_kinds(kinds, allowed, bucket) -> tuple[str, ...]:
+    kinds = tuple(kinds)
+    for kind in kinds:
+        check_choice(kind, allowed, "scope")
+    check_choice(bucket, (None, *BUCKETS), "bucket")
+    return kinds
+
+
+def oee_sums_by_kinds(conn, schema, ctx: QueryContext, kinds, *, bucket: str | None = None,
+                      pins: Pins = ()) -> dict[str, list[dict]]:
+    """OEE and downtime sums of every scope kind of ``kinds`` (work center, warehouse, company) from ONE
+    statement: ``{kind: [row, ...]}``, rows as ``oee_sums`` returns them.
+
+    The records are the closed time logs with ``date_start`` in P and the done work orders with
+    ``date_finished`` in P (ranges on the raw columns); their scraps are looked up for those work
+    orders only. The work center site map (a vote over the history, KPIS.md) is joined only when a
+    warehouse is asked for or filtered on; a record whose work center has no site still counts for
+    its work center and company.
+    """
+    kinds = _check_kinds(kinds, OEE_SCOPES, bucket)
+    d = conn.dialect.name
+    site = None
+    if "warehouse" in kinds or ctx.warehouse_ids is not None:
+        site = site_map_select(schema, ctx.company_ids, _pins(pins)).cte("wc_site")
+    records = union_all(_timelog_records(schema, ctx, kinds, bucket, d, site),
+                        _workorder_records(schema, ctx, kinds, bucket, d, site))
+    return sums_by_kinds(conn, records, kinds, OEE_KEYS, bucket=bucket is not None)
+
+
 def oee_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket: str | None = None,
              pins: Pins = ()) -> list[dict]:
     """OEE and downtime sums per work center / warehouse / company (one statement).
@@ -179,32 +229,19 @@ def oee_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket: str | No
     Company scope: the time log's ``company_id``; the work order's MO ``company_id``.
     Warehouse scope and ``ctx.warehouse_ids``: the work center's site.
     """
-    check_choice(group_by, OEE_SCOPES, "scope")
-    check_choice(bucket, (None, *BUCKETS), "bucket")
-    d = conn.dialect.name
-    site = None
-    if group_by == "warehouse" or ctx.warehouse_ids is not None:
-        site = site_map_select(schema, ctx.company_ids, _pins(pins)).cte("wc_site")
-    rows = union_all(_timelog_rows(schema, ctx, group_by, bucket, d, site),
-                     _workorder_rows(schema, ctx, group_by, bucket, d, site))
-    return grouped_sums(conn, rows, OEE_KEYS, bucket)
+    return oee_sums_by_kinds(conn, schema, ctx, (group_by,), bucket=bucket, pins=pins)[group_by]
 
 
-def schedule_adherence_sums(conn, schema, ctx: QueryContext, *, group_by: str,
-                            bucket: str | None = None) -> list[dict]:
-    """MOs (not cancelled) whose ``date_deadline`` is in P, per warehouse (MO's site) or company.
-
-    Keys: ``scope_id``, ``bucket`` (local day/week of the deadline), ``on_time`` (state done and
-    ``date_finished <= date_deadline``), ``total``. MOs without a deadline are left out.
-    """
-    check_choice(group_by, ADHERENCE_SCOPES, "scope")
-    check_choice(bucket, (None, *BUCKETS), "bucket")
+def schedule_adherence_sums_by_kinds(conn, schema, ctx: QueryContext, kinds, *,
+                                     bucket: str | None = None) -> dict[str, list[dict]]:
+    """Schedule adherence sums of every scope kind of ``kinds`` (warehouse, company) from ONE statement:
+    ``{kind: [row, ...]}``, rows as ``schedule_adherence_sums`` returns them."""
+    kinds = _check_kinds(kinds, ADHERENCE_SCOPES, bucket)
     mo, pt = schema.mrp_production, schema.stock_picking_type
-    scope = {"warehouse": pt.c.warehouse_id, "company": mo.c.company_id}[group_by]
     on_time = and_(mo.c.state == "done", mo.c.date_finished.isnot(None), mo.c.date_finished <= mo.c.date_deadline)
-    rows = select(
-        scope.label("scope_id"),
-        bucket_expr(mo.c.date_deadline, bucket, ctx, conn.dialect.name).label("bucket"),
+    records = select(
+        *_kind_columns(kinds, {"warehouse": pt.c.warehouse_id, "company": mo.c.company_id}),
+        *_bucket_column(mo.c.date_deadline, bucket, ctx, conn.dialect.name),
         as_float(case((on_time, 1), else_=0)).label("on_time"),
         as_float(literal(1)).label("total"),
     ).select_from(mo.outerjoin(pt, pt.c.id == mo.c.picking_type_id)).where(
@@ -214,4 +251,14 @@ def schedule_adherence_sums(conn, schema, ctx: QueryContext, *, group_by: str,
         sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids),
         sqlfuncs.in_ids(pt.c.warehouse_id, ctx.warehouse_ids),
     )
-    return grouped_sums(conn, rows, ("on_time", "total"), bucket)
+    return sums_by_kinds(conn, records, kinds, ("on_time", "total"), bucket=bucket is not None)
+
+
+def schedule_adherence_sums(conn, schema, ctx: QueryContext, *, group_by: str,
+                            bucket: str | None = None) -> list[dict]:
+    """MOs (not cancelled) whose ``date_deadline`` is in P, per warehouse (MO's site) or company.
+
+    Keys: ``scope_id``, ``bucket`` (local day/week of the deadline), ``on_time`` (state done and
+    ``date_finished <= date_deadline``), ``total``. MOs without a deadline are left out.
+    """
+    return schedule_adherence_sums_by_kinds(conn, schema, ctx, (group_by,), bucket=bucket)[group_by]

@@ -104,10 +104,13 @@ def late_mos(conn, schema, ctx: QueryContext, *, warehouse_id=None, limit: int =
     return [dict(r, model="mrp.production") for r in conn.execute(q).mappings()]
 
 
-def _scrap_by_workorder(schema):
-    sc = schema.stock_scrap
+def _scrap_by_workorder(schema, conditions):
+    """Done scraps summed per work order, for the work orders that ``conditions(work order table)``
+    selects only (the drill's own work orders, never the scraps of the whole history)."""
+    sc, wo = schema.stock_scrap, schema.mrp_workorder.alias("scrap_wo")
     return (select(sc.c.workorder_id.label("workorder_id"), func.sum(sc.c.scrap_qty).label("qty"))
-            .where(sc.c.state == "done", sc.c.workorder_id.isnot(None))
+            .select_from(sc.join(wo, wo.c.id == sc.c.workorder_id))
+            .where(sc.c.state == "done", *conditions(wo))
             .group_by(sc.c.workorder_id).subquery("wo_scrap"))
 
 
@@ -135,7 +138,14 @@ def workcenter_workorders(conn, schema, ctx: QueryContext, *, workcenter_id, lim
     d = conn.dialect.name
     wo, mo = schema.mrp_workorder, schema.mrp_production
     pp, ptarget, pname = product_name(schema, ctx.lang, d)
-    scrap = _scrap_by_workorder(schema)
+
+    def listed(w) -> list:
+        """The work orders this list shows: the work center's, not cancelled, finished or started in P."""
+        return [w.c.workcenter_id == wc, not_cancelled(w.c.state),
+                or_(sqlfuncs.in_period(w.c.date_finished, ctx.start, ctx.end),
+                    sqlfuncs.in_period(w.c.date_start, ctx.start, ctx.end))]
+
+    scrap = _scrap_by_workorder(schema, listed)
     has_deadline = mo.c.date_deadline.isnot(None)
     late = or_(
         and_(wo.c.state == "done", has_deadline, wo.c.date_finished > mo.c.date_deadline),
@@ -156,13 +166,7 @@ def workcenter_workorders(conn, schema, ctx: QueryContext, *, workcenter_id, lim
         .select_from(wo.join(mo, mo.c.id == wo.c.production_id)
                      .outerjoin(ptarget, pp.c.id == mo.c.product_id)
                      .outerjoin(scrap, scrap.c.workorder_id == wo.c.id))
-        .where(
-            wo.c.workcenter_id == wc,
-            not_cancelled(wo.c.state),
-            or_(sqlfuncs.in_period(wo.c.date_finished, ctx.start, ctx.end),
-                sqlfuncs.in_period(wo.c.date_start, ctx.start, ctx.end)),
-            sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids),
-        )
+        .where(*listed(wo), sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids))
         .order_by(func.coalesce(wo.c.date_finished, wo.c.date_start).desc(), wo.c.id.desc())
         .limit(limit)
     )

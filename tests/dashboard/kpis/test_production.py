@@ -4,9 +4,17 @@ from datetime import date
 import pytest
 
 from dashboard.kpis.period import Period
-from dashboard.kpis.production import adherence_points, compute_adherence, compute_oee, oee_points
+from dashboard.kpis.production import (
+    ADHERENCE_SCOPES,
+    OEE_SCOPES,
+    adherence_points,
+    compute_adherence,
+    compute_oee,
+    oee_points,
+)
 from dashboard.kpis.registry import FAMILIES
 from helpers.odoo_db import dt
+from helpers.statements import statements_of
 
 CO1 = Period(date(2026, 6, 30), 30).context(company_ids=(1,))
 
@@ -128,3 +136,21 @@ def test_compute_adherence(odoo_db):
     assert [(p.kpi, p.scope_id, p.value) for p in pts] == [("schedule_adherence", 1, 0.5)]
     with pytest.raises(ValueError):
         compute_adherence(odoo_db.replica, CO1, "workcenter")
+
+
+
+
+@pytest.mark.parametrize("bucket", [None, "day"])
+def test_families_answer_every_kind_from_one_statement(odoo_db, bucket):
+    """``multi_kind`` families: the engine asks once for all kinds; each kind gets what it got alone."""
+    line(odoo_db)
+    assert FAMILIES["production_oee"].multi_kind and FAMILIES["schedule_adherence"].multi_kind
+    for compute, kinds in ((compute_oee, OEE_SCOPES), (compute_adherence, ADHERENCE_SCOPES)):
+        together, seen = statements_of(odoo_db.replica, compute, odoo_db.replica, CO1, kinds, bucket)
+        assert len(seen) == 1
+        alone = [p for kind in kinds for p in compute(odoo_db.replica, CO1, kind, bucket)]
+        assert sorted(map(repr, together)) == sorted(map(repr, alone))
+        assert {p.scope_kind for p in together} == set(kinds)
+    assert compute_oee(odoo_db.replica, CO1, ()) == []
+    with pytest.raises(ValueError):
+        compute_oee(odoo_db.replica, CO1, ("workcenter", "partner"))

@@ -11,8 +11,9 @@ from datetime import date
 import pytest
 
 from dashboard.kpis.period import Period
-from data_access.queries.production import oee_sums, workcenter_sites
+from data_access.queries.production import OEE_SCOPES, oee_sums, oee_sums_by_kinds, workcenter_sites
 from helpers.odoo_db import dt
+from helpers.statements import statements_of
 
 CO1 = Period(date(2026, 6, 30), 30).context(company_ids=(1,))
 ALL = Period(date(2026, 6, 30), 30).context()
@@ -175,3 +176,43 @@ def test_rejects_unknown_scope_and_bucket(odoo_db):
 
 def test_empty_database_gives_no_rows(odoo_db):
     assert odoo_db.replica.run(oee_sums, CO1, group_by="warehouse", bucket="day") == []
+
+
+
+@pytest.mark.parametrize("ctx, bucket, pins", [
+    (CO1, None, ()), (ALL, "day", ()), (CO1, "week", ((2, 2),)),
+    (Period(date(2026, 6, 30), 30).context(company_ids=(1,), warehouse_ids=(2,)), None, ((2, 2),)),
+])
+def test_every_kind_from_one_statement_as_one_query_per_kind(odoo_db, ctx, bucket, pins):
+    plant(odoo_db)
+    got, seen = statements_of(odoo_db.replica, odoo_db.replica.run, oee_sums_by_kinds, ctx, OEE_SCOPES, bucket=bucket,
+                              pins=pins)
+    assert len(seen) == 1
+    assert got == {kind: odoo_db.replica.run(oee_sums, ctx, group_by=kind, bucket=bucket, pins=pins)
+                   for kind in OEE_SCOPES}
+
+
+def test_every_kind_from_one_statement_by_hand(odoo_db):
+    plant(odoo_db)
+    # work center 6 has no work order, hence no site: its log counts for it and company 1, not for a warehouse
+    odoo_db.insert("mrp_workcenter", {"id": 6, "name": "WC6", "company_id": 1})
+    odoo_db.insert("mrp_workcenter_productivity", {"id": 351, "workcenter_id": 6, "company_id": 1, "loss_id": 1,
+                                                   "loss_type": "productive", "date_start": dt("2026-06-03 08:00"),
+                                                   "date_end": dt("2026-06-03 08:07"), "duration": 7})
+    got = odoo_db.replica.run(oee_sums_by_kinds, CO1, OEE_SCOPES)
+    assert sums(got["workcenter"])[(6, None)] == (7.0, 7.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    assert sums(got["warehouse"]) == {(1, None): (190.0, 300.0, 90.0, 260.0, 230.0, 31.0, 4.0),
+                                      (2, None): (50.0, 50.0, 0.0, 5.0, 5.0, 1.0, 0.0)}
+    assert sums(got["company"]) == {(1, None): (247.0, 357.0, 90.0, 265.0, 235.0, 32.0, 4.0)}
+    assert odoo_db.replica.run(oee_sums_by_kinds, CO1, ("company",)).keys() == {"company"}
+    with pytest.raises(ValueError):
+        odoo_db.replica.run(oee_sums_by_kinds, CO1, ("workcenter", "partner"))
+
+
+def test_scraps_are_read_for_the_period_work_orders_only(odoo_db):
+    """The scrap sums are grouped for the work orders done in P, not for every scrap of the history."""
+    plant(odoo_db)
+    _, seen = statements_of(odoo_db.replica, odoo_db.replica.run, oee_sums, CO1, group_by="workcenter")
+    sql = " ".join(seen[0].split())
+    scrap_part = sql[sql.index("FROM stock_scrap"):sql.index("GROUP BY stock_scrap.workorder_id")]
+    assert "scrap_wo.date_finished >=" in scrap_part and "scrap_wo.date_finished <" in scrap_part

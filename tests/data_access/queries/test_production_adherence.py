@@ -2,7 +2,7 @@
 from datetime import date
 
 from dashboard.kpis.period import Period
-from data_access.queries.production import schedule_adherence_sums
+from data_access.queries.production import schedule_adherence_sums, schedule_adherence_sums_by_kinds
 from helpers.odoo_db import dt
 
 CO1 = Period(date(2026, 6, 30), 30).context(company_ids=(1,))
@@ -69,3 +69,16 @@ def test_local_day_boundaries_in_berlin(odoo_db):
         (1, "2026-06-30"): (1.0, 2.0)}
     utc = Period(date(2026, 6, 30), 1).context(company_ids=(1,))
     assert as_map(odoo_db.replica.run(schedule_adherence_sums, utc, group_by="warehouse")) == {(1, None): (0.0, 2.0)}
+
+
+def test_both_kinds_from_one_statement(odoo_db):
+    orders(odoo_db)
+    # MO 11 has an operation type without a warehouse: it counts for its company only
+    odoo_db.insert("stock_picking_type", {"id": 14, "warehouse_id": None, "company_id": 1})
+    odoo_db.insert("mrp_production", mo(11, 14, "done", "2026-06-20 12:00", "2026-06-20 10:00"))
+    got = odoo_db.replica.run(schedule_adherence_sums_by_kinds, CO1, ("warehouse", "company"))
+    assert {k: as_map(v) for k, v in got.items()} == {
+        "warehouse": {(1, None): (2.0, 4.0), (2, None): (1.0, 2.0)}, "company": {(1, None): (4.0, 7.0)}}
+    days = odoo_db.replica.run(schedule_adherence_sums_by_kinds, CO1, ("warehouse", "company"), bucket="day")
+    assert as_map(days["company"])[(1, "2026-06-20")] == (1.0, 1.0)
+    assert (1, "2026-06-20") not in as_map(days["warehouse"])
