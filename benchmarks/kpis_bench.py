@@ -11,66 +11,18 @@ Figures are wall-clock seconds, best of --repeat, warm.
 from __future__ import annotations
 
 import argparse
-import re
-import subprocess
 import sys
-import time
 from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import best, capture_sql, ensure_db, psql_seconds
 
 from dashboard.kpis.catalogue import Catalogue
 from dashboard.kpis.engine import evaluate
 from dashboard.kpis.period import Period
 from dashboard.kpis.registry import FAMILIES
-from data_access.admin import analyze, database_size, ensure_database, has_odoo_tables, recorded_statements
-from data_access.demo import build_demo
+from data_access.admin import database_size
 from data_access.engine import Replica
 from data_access.queries.health import table_rows
-
-
-def ensure_db(admin_url: str, scale: int, rebuild: bool) -> tuple[str, float | None]:
-    """The demo replica of ``scale`` in database ``odoo_dash_bench_s<scale>`` (built when missing);
-    returns its URL and the build time (None when it was already there)."""
-    url = ensure_database(admin_url, f"odoo_dash_bench_s{scale}", recreate=rebuild)
-    built = None
-    if not has_odoo_tables(url):
-        t0 = time.perf_counter()
-        build_demo(url, scale=scale)
-        built = time.perf_counter() - t0
-    analyze(url)
-    return url, built
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
-def capture_sql(replica: Replica, fn) -> list[str]:
-    """Run ``fn`` and return its statements with parameters inlined by the driver (for psql)."""
-    with recorded_statements(replica.engine) as statements:
-        fn()
-    return statements
-
-
-def psql_seconds(url: str, statements: list[str], repeat: int) -> float:
-    """Best total of psql's server-side timings for the statements (one psql session per round)."""
-    u = urlsplit(url)
-    script = "\\timing on\n" + "\n".join(s.rstrip().rstrip(";") + ";" for s in statements) + "\n"
-    totals = []
-    for _ in range(repeat):
-        out = subprocess.run(["psql", "-X", "-q", "-h", u.hostname or "127.0.0.1", "-p", str(u.port or 5432), "-U",
-                              u.username or "postgres", "-d", u.path.lstrip("/"), "-o", "/dev/null"],
-                             input=script, capture_output=True, text=True, check=True).stdout
-        totals.append(sum(float(ms) for ms in re.findall(r"Time: ([0-9.]+) ms", out)) / 1000.0)
-    return min(totals)
 
 
 def main() -> int:
