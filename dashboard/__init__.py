@@ -16,14 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
 
-def _cache_config(settings: Settings) -> dict:
-    kind = {"null": "NullCache", "simple": "SimpleCache", "redis": "RedisCache"}[settings.cache_type]
-    config = {"CACHE_TYPE": kind, "CACHE_DEFAULT_TIMEOUT": settings.cache_ttl_s, "CACHE_KEY_PREFIX": "odoo-dash:kpi:"}
-    if kind == "RedisCache":
-        config["CACHE_REDIS_URL"] = settings.cache_url
-    return config
-
-
 def _demo_secret(settings: Settings) -> str:
     """Demo mode only: a random key made once and kept in the instance folder (0600), shared by every
     worker. Written under a temporary name and linked into place, so workers starting together agree."""
@@ -74,7 +66,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     replica = Replica(settings.effective_replica_url, settings.statement_timeout_ms, pool_size=settings.pool_size)
     app_state = AppState(settings=settings, replica=replica, store=store)
     server.extensions[STATE_KEY] = app_state
-    cache.init_app(server, config=_cache_config(settings))
+    cache.init_app(server, settings)
     auth.init_app(server, app_state)
     health.init_app(server)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,9 +53,10 @@ class Settings:
     instance_dir: str = _setting("instance", "Folder for the app's local files: the demo replica and the default app store.")
     secret_key: str = _setting("", "Flask secret key, 32+ random characters, the same in every worker. Required outside demo mode.")
     # --- cache
-    cache_type: str = _setting("simple", "KPI cache backend: 'null', 'simple' (per process) or 'redis'.")
+    cache_type: str = _setting("simple", "Cache of KPI results, drill rows, figures: 'null', 'simple' (per process) or 'redis' (shared by workers).")
     cache_url: str = _setting("redis://127.0.0.1:6379/0", "Redis URL when cache_type is 'redis'.")
-    cache_ttl_s: int = _setting(300, "Default time to live of cached KPI aggregates, in seconds.")
+    cache_ttl_s: int = _setting(300, "Time to live (seconds) of cached results whose data domain has no DOMAIN_TTL in the KPI catalogue.")
+    cache_prefix: str = _setting("odoo-dash", "Prefix of every cache key: give deployments that share one Redis different prefixes.")
     # --- sign-in sessions
     session_hours: int = _setting(12, "Lifetime of a login session, in hours.")
     secure_cookies: bool = _setting(True, "Send session cookies over HTTPS only. Demo mode turns it off (served on plain HTTP locally).")
@@ -114,6 +116,10 @@ class Settings:
             raise SettingsError(f"unknown time zone {self.timezone!r}") from None
         if self.cache_type not in ("null", "simple", "redis"):
             raise SettingsError(f"cache_type must be null, simple or redis, not {self.cache_type!r}")
+        if self.cache_ttl_s < 1:
+            raise SettingsError("cache_ttl_s must be at least 1")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", self.cache_prefix):
+            raise SettingsError(f"cache_prefix must be 1-64 letters, digits, '_', '.' or '-', not {self.cache_prefix!r}")
         if self.statement_timeout_ms < 100:
             raise SettingsError("statement_timeout_ms must be at least 100")
         if self.pool_size < 1:

@@ -15,8 +15,12 @@ from pathlib import Path
 
 __all__ = ["KpiDef", "CATALOGUE", "Catalogue", "HEADLINE_SITE_KPIS", "HEADLINE_COMPANY_KPIS", "DOMAIN_TTL"]
 
-# Seconds a cached aggregate of each data domain may be served before it is recomputed.
-DOMAIN_TTL = {"production": 300, "supply": 900, "quality": 900, "finance": 1800}
+# Seconds a cached result of each data domain is served before it is recomputed (after that it is served
+# stale while one caller refreshes it, see dashboard.cache): the shop floor moves by the minute, purchases
+# and quality by the hour, accounting by the day; "dimensions" (companies, sites, work centers and their
+# sites, partner names) and "health" (replica lag, table sizes) are read by every page. A domain not named
+# here uses the cache_ttl_s setting.
+DOMAIN_TTL = {"production": 60, "supply": 300, "quality": 300, "finance": 3600, "dimensions": 10800, "health": 60}
 
 
 @dataclass(frozen=True)
