@@ -1,10 +1,10 @@
 """Quality KPIs (KPIS.md "Quality"): first pass yield and NC closure days, from raw sums."""
 from __future__ import annotations
 
-from dashboard.kpis.production import ratio
+from dashboard.kpis.production import ratio, requested_kinds
 from dashboard.kpis.registry import Family, check_request, register
 from dashboard.kpis.types import KpiPoint, KpiUnavailable
-from data_access.queries.quality import fpy_sums, nc_closure_sums
+from data_access.queries.quality import fpy_sums_by_kinds, nc_closure_sums
 
 __all__ = ["fpy_points", "nc_closure_points", "compute_fpy", "compute_nc_closure", "QUALITY_MODULES"]
 
@@ -29,11 +29,13 @@ def nc_closure_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
             for r in rows]
 
 
-
-def compute_fpy(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
-    """The ``first_pass_yield`` family."""
-    check_request(scope_kind, FPY_SCOPES, bucket)
-    return fpy_points(replica.run(fpy_sums, ctx, group_by=scope_kind, bucket=bucket), scope_kind)
+def compute_fpy(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
+    """The ``first_pass_yield`` family, every requested scope kind from one statement."""
+    kinds = requested_kinds(scope_kinds, FPY_SCOPES, bucket)
+    if not kinds:
+        return []
+    sums = replica.run(fpy_sums_by_kinds, ctx, kinds, bucket=bucket)
+    return [p for kind in kinds for p in fpy_points(sums[kind], kind)]
 
 
 def compute_nc_closure(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
@@ -45,6 +47,6 @@ def compute_nc_closure(replica, ctx, scope_kind: str, bucket: str | None = None,
 
 
 register(Family(name="first_pass_yield", kpis=("first_pass_yield",), scopes=FPY_SCOPES, compute=compute_fpy,
-                requires_modules=("mrp",)))
+                requires_modules=("mrp",), multi_kind=True))
 # No requires_modules: compute_nc_closure itself reports the missing module with the reason KPIS.md shows.
 register(Family(name="nc_closure", kpis=("nc_closure_days",), scopes=NC_SCOPES, compute=compute_nc_closure))

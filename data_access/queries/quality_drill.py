@@ -11,7 +11,7 @@ from data_access import sqlfuncs
 from data_access.context import QueryContext
 from data_access.queries.production import as_float
 from data_access.queries.production_drill import as_id, check_limit, product_name
-from data_access.queries.quality import finished_qty_select, mo_scrap_select
+from data_access.queries.quality import finished_qty_of, mo_scrap_select
 
 __all__ = ["SCRAP_PARETO_BY", "scrap_pareto", "lot_scraps", "fpy_mos"]
 
@@ -136,17 +136,15 @@ def fpy_mos(conn, schema, ctx: QueryContext, *, warehouse_id=None, limit: int = 
     if warehouse_id is not None and wh is None:
         return []
     mo, ptype = schema.mrp_production, schema.stock_picking_type
-    produced = finished_qty_select(schema, ctx).subquery("fin")
     scrapped = mo_scrap_select(schema, ctx).subquery("scr")
     pp, ptarget, pname = product_name(schema, ctx.lang, conn.dialect.name)
     qty_scrapped = as_float(func.coalesce(scrapped.c.qty, 0))
     q = (
         select(mo.c.id, mo.c.name, mo.c.product_id, pname.label("product"), mo.c.date_finished,
                ptype.c.warehouse_id, mo.c.company_id,
-               as_float(func.coalesce(produced.c.qty, 0)).label("qty_produced"), qty_scrapped.label("qty_scrapped"))
+               as_float(finished_qty_of(schema, mo)).label("qty_produced"), qty_scrapped.label("qty_scrapped"))
         .select_from(mo.outerjoin(ptype, ptype.c.id == mo.c.picking_type_id)
                      .outerjoin(ptarget, pp.c.id == mo.c.product_id)
-                     .outerjoin(produced, produced.c.production_id == mo.c.id)
                      .outerjoin(scrapped, scrapped.c.production_id == mo.c.id))
         .where(and_(mo.c.state == "done", sqlfuncs.in_period(mo.c.date_finished, ctx.start, ctx.end),
                     sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids),

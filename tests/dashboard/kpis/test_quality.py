@@ -8,6 +8,7 @@ from dashboard.kpis.quality import compute_fpy, compute_nc_closure, fpy_points, 
 from dashboard.kpis.registry import FAMILIES
 from dashboard.kpis.types import KpiUnavailable
 from helpers.odoo_db import dt
+from helpers.statements import statements_of
 
 CO1 = Period(date(2026, 6, 30), 30).context(company_ids=(1,))
 
@@ -49,6 +50,12 @@ def test_compute_fpy(odoo_db):
     assert [(p.scope_kind, p.scope_id, p.value) for p in pts] == [("warehouse", 1, pytest.approx(0.9))]
     weeks = compute_fpy(odoo_db.replica, CO1, "company", "week")
     assert [(p.scope_id, p.bucket, p.value) for p in weeks] == [(1, "2026-06-08", pytest.approx(0.9))]
+    # the engine's call: every kind at once, from one statement
+    assert FAMILIES["first_pass_yield"].multi_kind
+    both, seen = statements_of(odoo_db.replica, compute_fpy, odoo_db.replica, CO1, ("warehouse", "company"))
+    assert len(seen) == 1
+    assert [(p.scope_kind, p.scope_id, p.value) for p in both] == [
+        ("warehouse", 1, pytest.approx(0.9)), ("company", 1, pytest.approx(0.9))]
 
 
 def test_nc_closure_unavailable_without_quality_module(odoo_db):

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from dashboard.kpis.period import Period
-from data_access.queries.quality import fpy_sums, nc_closure_sums
+from data_access.queries.quality import FPY_SCOPES, fpy_sums, fpy_sums_by_kinds, nc_closure_sums
 from helpers.odoo_db import dt
+from helpers.statements import statements_of
 
 CO1 = Period(date(2026, 6, 30), 30).context(company_ids=(1,))
 ALL = Period(date(2026, 6, 30), 30).context()
@@ -111,3 +112,30 @@ def test_nc_closure_sums(odoo_db):
 def test_fpy_rejects_workcenter_scope(odoo_db):
     with pytest.raises(ValueError):
         odoo_db.replica.run(fpy_sums, CO1, group_by="workcenter")
+
+
+@pytest.mark.parametrize("bucket", [None, "day"])
+def test_fpy_every_kind_from_one_statement(odoo_db, bucket):
+    fpy_data(odoo_db)
+    # MO 8's operation type has no warehouse: it counts for its company only (4 produced, none scrapped)
+    odoo_db.insert("stock_picking_type", {"id": 14, "warehouse_id": None, "company_id": 1})
+    odoo_db.insert("mrp_production", {"id": 8, "name": "MO8", "picking_type_id": 14, "product_id": 1, "state": "done",
+                                      "company_id": 1, "date_finished": dt("2026-06-20 10:00")})
+    odoo_db.insert("stock_move", {"id": 11, "production_id": 8, "product_id": 1, "state": "done", "quantity": 4,
+                                  "scrapped": False, "company_id": 1})
+    got, seen = statements_of(odoo_db.replica, odoo_db.replica.run, fpy_sums_by_kinds, CO1, FPY_SCOPES, bucket=bucket)
+    assert len(seen) == 1
+    assert got == {kind: odoo_db.replica.run(fpy_sums, CO1, group_by=kind, bucket=bucket) for kind in FPY_SCOPES}
+    if bucket is None:
+        assert as_map(got["warehouse"]) == {(1, None): (15.0, 2.0, 2.0), (2, None): (8.0, 1.0, 1.0)}
+        assert as_map(got["company"]) == {(1, None): (27.0, 3.0, 4.0)}
+
+
+def test_fpy_reaches_finished_moves_through_the_period_mos(odoo_db):
+    """The finished moves are looked up per MO of the period (Odoo's stock_move.production_id index),
+    not summed for every MO of the history and then joined."""
+    fpy_data(odoo_db)
+    _, seen = statements_of(odoo_db.replica, odoo_db.replica.run, fpy_sums, CO1, group_by="company")
+    sql = " ".join(seen[0].split())
+    assert "fin_move.production_id = mrp_production.id" in sql
+    assert "GROUP BY fin_move.production_id" not in sql
