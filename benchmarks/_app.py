@@ -73,8 +73,12 @@ def default_workers() -> tuple[int, str]:
     return 2 * cores + 1, f"2 x {cores} cores + 1"
 
 
+CLAIM_KEY = "odoo-dash-bench:owner"  # marks a Redis database a running benchmark uses (set again after each flush)
+
+
 def pick_redis_db(redis_url: str, wanted: int | None) -> int:
-    """``wanted``, else the highest-numbered Redis database that holds no key (so no one else's cache)."""
+    """``wanted``, else the highest-numbered Redis database that holds no key: no one's cache, and no other
+    running benchmark's (each keeps ``CLAIM_KEY`` in its database)."""
     import redis
 
     if wanted is not None:
@@ -135,7 +139,7 @@ class Server:
         self.redis_db = pick_redis_db(self.redis_url, self.redis_db)
         self.cache_url = f"{self.redis_url.rstrip('/')}/{self.redis_db}"
         self.redis = redis.Redis.from_url(self.cache_url)
-        self.redis.flushdb()
+        self.flush_cache()
         self._tmp = tempfile.mkdtemp(prefix="odoo-dash-bench-")
         tmp = Path(self._tmp)
         (tmp / "statements").mkdir()
@@ -210,8 +214,9 @@ class Server:
         return self._proc.pid
 
     def flush_cache(self) -> None:
-        """Empty the app's cache (FLUSHDB on its own Redis database)."""
+        """Empty the app's cache (FLUSHDB on its own Redis database), keeping the database claimed."""
         self.redis.flushdb()
+        self.redis.set(CLAIM_KEY, f"{socket.gethostname()} pid {os.getpid()}")
 
     def worker_pids(self) -> list[int]:
         return _children(self.pid)

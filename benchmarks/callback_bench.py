@@ -27,6 +27,8 @@ from _app import LoopbackError, Server
 from _common import database_name, git_commit, machine, now_utc, summary, verdict
 from _dash_client import SCROLLED, Client, Outcome
 
+from data_access.admin import database_size
+
 COLD_TARGET_S = 3.0
 WARM_P95_TARGET_S = 0.050
 COLD_TARGETED = ("executive heat maps",)
@@ -75,7 +77,8 @@ def main(argv=None) -> int:
 
 
 def run(args, server: Server) -> int:
-    print(f"callback benchmark: replica {database_name(args.db_url)}, {server.workers} gunicorn workers "
+    print(f"callback benchmark: replica {database_name(args.db_url)} ({database_size(args.db_url) / 1e6:,.0f} MB), "
+          f"{server.workers} gunicorn workers "
           f"({server.workers_why}), Redis db {server.redis_db}, {args.requests} warm requests per callback")
     print(f"  {machine()}; commit {git_commit()}; {now_utc()}")
     print(f"  server: {server.command}")

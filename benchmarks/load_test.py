@@ -48,6 +48,8 @@ from _app import LoopbackError, ReplicaActivity, Server, WorkerMonitor, require_
 from _common import database_name, git_commit, machine, now_utc, summary, verdict
 from _dash_client import Client, Outcome
 
+from data_access.admin import database_size
+
 P95_TARGET_S = 0.5
 RSS_TARGET_MB = 300
 DETAIL_KPIS = ("customer_otif", "supplier_otif", "gross_margin_pct", "overdue_receivables")
@@ -251,7 +253,8 @@ def _sign_in_all(server: Server, args) -> tuple[list[tuple[Client, str]], list[C
 
 def run_test(args, server: Server) -> int:
     flush = f"cache flushed at {args.expire_at:.0f} s" if 0 < args.expire_at < args.seconds else "no cache flush"
-    print(f"load test: replica {database_name(args.db_url)}, {args.users} users + {args.tvs} TVs, {args.seconds:.0f} s, {flush}")
+    print(f"load test: replica {database_name(args.db_url)} ({database_size(args.db_url) / 1e6:,.0f} MB), {args.users} users "
+          f"+ {args.tvs} TVs, {args.seconds:.0f} s, {flush}")
     print(f"  {machine()}; commit {git_commit()}; {now_utc()}")
     print(f"  command: {' '.join(sys.argv)}")
     print(f"  server: {server.workers} gunicorn workers ({server.workers_why}), Redis db {server.redis_db}: {server.command}")
