@@ -4,12 +4,16 @@ The URL is the one source of truth (``/executive?as_of=2026-11-21&days=30&compan
 the layout validates it, checks its scope and renders the filters with their options and values; a filter
 a person changes, or a clicked cell, navigates to a new URL. Callbacks render from the view store the
 layout wrote, re-validated, since the browser holds it.
+
+What the callbacks render is cached (``service.rendered``) per role, scope, the view and the screen scale, and
+the ``computed_at`` of every KPI result it was built from (see ``_parts``). The 13-month trends are rendered
+only once their section comes into view (``assets/executive.js`` sets ``trends-shown``).
 """
 from dataclasses import replace
 from datetime import timedelta
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components, service
@@ -114,10 +118,14 @@ def layout(**query):
             dbc.Col([html.H4("Worst exceptions", className="section-title"),
                      dcc.Loading(html.Div(id=ID("exceptions")), type="dot")], xs=12, xxl=7),
         ], className="g-4"),
-        html.Div([html.H4("Trends: 13 months by week", className="section-title"),
-                  html.Span(id=ID("trend-scope"), className="exec-hint")], className="exec-section-head"),
-        html.Div(id=ID("trend-note"), className="exec-hint mb-2"),
-        dcc.Loading(html.Div(id=ID("trends")), type="default"),
+        html.Div([
+            html.Div([html.H4("Trends: 13 months by week", className="section-title"),
+                      html.Span(id=ID("trend-scope"), className="exec-hint")], className="exec-section-head"),
+            html.Div(id=ID("trend-note"), className="exec-hint mb-2"),
+            dcc.Store(id=ID("trends-shown")),  # set once the section comes into view (assets/executive.js)
+            dcc.Loading(html.Div(html.Div("The trends load when you scroll to them.", className="exec-hint"),
+                                 id=ID("trends"), className="exec-trends"), type="default"),
+        ], id=ID("trends-section")),
     ], className="executive-page")
 
 
@@ -145,6 +153,28 @@ def _currencies(sites, comps):
     """``(by company, by site)``: each company's currency, and each site's company's."""
     by_company = {i: c.get("currency") for i, c in comps.items()}
     return by_company, {i: by_company.get(s["company_id"]) for i, s in sites.items()}
+
+
+def _parts(view: View, sites, comps, *results, scale: float = 1.0) -> dict:
+    """The key of a rendered output (``service.rendered`` adds the role and scope): everything it is built
+    from. The view (its drilled KPI only where the output shows it: callers pass ``replace(view, kpi=None)``
+    otherwise, so opening a detail reuses the heat maps), the screen scale, the sites and companies (names,
+    codes, currencies) and the ``computed_at`` of each KPI result.
+
+    Why ``computed_at`` rather than building from the service inside ``build`` and keying on the period:
+    KPI results are cached on their own, with their domain's TTL, refreshed by the ``warm`` worker and served
+    stale while one request refreshes them. Keyed on the moment the data was computed, a figure is never
+    older than the numbers beside it (a refreshed aggregate gets a new figure at its first view, however
+    long the old figure would still live), the "Data as of" line is always the age of what is drawn, and
+    the rendered TTL only decides how long an unused figure is kept. The price is reading the (cached)
+    results before the rendered value: a cache read each, no query."""
+    return {"view": view.as_data(), "scale": scale, "sites": sites, "companies": comps,
+            "computed_at": [r["computed_at"] for r in results]}
+
+
+def _weekly(access, view: View) -> dict:
+    """The headline KPIs by week over 13 months ending at the view's as-of day (the slowest query)."""
+    return service.kpi_results(access, view.as_of, TREND_DAYS, kpis=HEADLINE, scope_kinds=SCOPES, bucket="week")
 
 
 @callback(Output(ID("nav"), "search"),
@@ -201,52 +231,91 @@ def _heatmaps(data, scale=1, *, access):
     except service.DataError as error:
         return dict(sites=empty_figure(error.user_message), companies=empty_figure(""),
                     table=components.error_alert(error.user_message), fresh="")
-    site_rows, company_rows = visible_rows(view, sites, comps)
-    by_company, by_site = _currencies(sites, comps)
-    company_of = {i: s["company_id"] for i, s in sites.items()}
-    grids = {kind: (index_results(now["results"], kind), previous_values(before["results"], kind)) for kind in SCOPES}
-    args = dict(catalogue=cat, days=view.days, scale=scale)
-    site_fig = kpi_heatmap(site_rows, HEADLINE_SITE_KPIS, "warehouse", *grids["warehouse"], currency_of=by_site,
-                           empty_message="No active sites (warehouses) in your scope.", **args)
-    company_fig = kpi_heatmap(company_rows, HEADLINE_COMPANY_KPIS, "company", *grids["company"], currency_of=by_company,
-                              empty_message="No companies in your scope.", **args)
-    table = twin_grid(twin_rows(view, site_rows, HEADLINE_SITE_KPIS, "warehouse", *grids["warehouse"], cat,
-                                currency_of=by_site, company_of=company_of)
-                      + twin_rows(view, company_rows, HEADLINE_COMPANY_KPIS, "company", *grids["company"], cat,
-                                  currency_of=by_company))
-    return dict(sites=site_fig, companies=company_fig, table=table,
-                fresh=components.freshness(now["computed_at"], service.settings().zone))
+    shown = replace(view, kpi=None)  # the drilled KPI changes nothing here
+
+    def build() -> dict:
+        site_rows, company_rows = visible_rows(shown, sites, comps)
+        by_company, by_site = _currencies(sites, comps)
+        company_of = {i: s["company_id"] for i, s in sites.items()}
+        grids = {kind: (index_results(now["results"], kind), previous_values(before["results"], kind)) for kind in SCOPES}
+        args = dict(catalogue=cat, days=shown.days, scale=scale)
+        site_fig = kpi_heatmap(site_rows, HEADLINE_SITE_KPIS, "warehouse", *grids["warehouse"], currency_of=by_site,
+                               empty_message="No active sites (warehouses) in your scope.", **args)
+        company_fig = kpi_heatmap(company_rows, HEADLINE_COMPANY_KPIS, "company", *grids["company"],
+                                  currency_of=by_company, empty_message="No companies in your scope.", **args)
+        table = twin_grid(twin_rows(shown, site_rows, HEADLINE_SITE_KPIS, "warehouse", *grids["warehouse"], cat,
+                                    currency_of=by_site, company_of=company_of)
+                          + twin_rows(shown, company_rows, HEADLINE_COMPANY_KPIS, "company", *grids["company"], cat,
+                                      currency_of=by_company))
+        return dict(sites=site_fig, companies=company_fig, table=table)
+
+    built = service.rendered("executive.heatmaps", access, _parts(shown, sites, comps, now, before, scale=scale), build)
+    return dict(built, fresh=components.freshness(now["computed_at"], service.settings().zone))
 
 
-@callback(output=dict(trends=Output(ID("trends"), "children"), scope=Output(ID("trend-scope"), "children"),
-                      note=Output(ID("trend-note"), "children"), exceptions=Output(ID("exceptions"), "children")),
-          inputs=dict(data=Input(ID("view"), "data"), scale=State(SCALE_STORE, "data")))
+@callback(Output(ID("exceptions"), "children"), inputs=dict(data=Input(ID("view"), "data")))
 @guarded(spec.key)
-def _trends(data, scale=1, *, access):
-    """Weekly trends and the worst exceptions (their age in weeks comes from the same 13-month series,
-    the slowest query: its own callback, so the heat maps never wait for it)."""
-    view = _view(data)
+def _exceptions(data, *, access):
+    """The worst exceptions, their age in weeks from the 13-month series (its own callback, so the heat maps
+    never wait for that slowest query)."""
+    view = replace(_view(data), kpi=None)
     cat = service.catalogue()
     try:
         sites, comps = _scope(access, view)
         now = service.kpi_results(access, view.as_of, view.days, kpis=HEADLINE, scope_kinds=SCOPES)
     except service.DataError as error:
-        return dict(trends=components.error_alert(error.user_message), scope="", note="", exceptions=components.error_alert(error.user_message))
+        return components.error_alert(error.user_message)
     try:  # without the weekly series the exceptions still list, ages unknown
-        weekly, trend_error = service.kpi_results(access, view.as_of, TREND_DAYS, kpis=HEADLINE, scope_kinds=SCOPES,
-                                                  bucket="week")["results"], None
+        weekly = _weekly(access, view)
+    except service.DataError:
+        weekly = None
+
+    def build():
+        site_rows, company_rows = visible_rows(view, sites, comps)
+        names = {("warehouse", i): label for i, label in site_rows} | {("company", i): n for i, n in company_rows}
+        rows = exceptions(now["results"], (weekly or {}).get("results", []), cat, names, days=view.days, as_of=view.as_of)
+        by_company, _by_site = _currencies(sites, comps)
+        return exceptions_list(rows, view, company_of={i: s["company_id"] for i, s in sites.items()},
+                               currency_of=by_company, history=weekly is not None)
+
+    if weekly is None:
+        return build()  # never cached: the series may answer at the next view
+    return service.rendered("executive.exceptions", access, _parts(view, sites, comps, now, weekly), build)
+
+
+# The trends section tells the server when it comes into view (IntersectionObserver, assets/executive.js),
+# watched from the moment the exceptions above it are in place: while the page is still loading it is short,
+# and every section would look "in view".
+clientside_callback(ClientsideFunction("executive", "watchTrends"), Output(ID("trends-shown"), "data"),
+                    Input(ID("exceptions"), "children"), State(ID("trends-section"), "id"), State(ID("trends-shown"), "id"),
+                    prevent_initial_call=True)
+
+
+@callback(output=dict(trends=Output(ID("trends"), "children"), scope=Output(ID("trend-scope"), "children"),
+                      note=Output(ID("trend-note"), "children")),
+          inputs=dict(data=Input(ID("view"), "data"), shown=Input(ID("trends-shown"), "data")),
+          state=dict(scale=State(SCALE_STORE, "data")), prevent_initial_call=True)
+@guarded(spec.key)
+def _trends(data, shown, scale=1, *, access):
+    """The weekly trends of the headline KPIs, once their section is in view (nobody pays 13 charts that
+    nobody scrolls to)."""
+    if shown is not True:
+        raise PreventUpdate
+    view, scale = replace(_view(data), kpi=None), screen_scale(scale)
+    cat = service.catalogue()
+    try:
+        sites, comps = _scope(access, view)
+        weekly = _weekly(access, view)
     except service.DataError as error:
-        weekly, trend_error = None, components.error_alert(error.user_message)
-    site_rows, company_rows = visible_rows(view, sites, comps)
-    names = {("warehouse", i): label for i, label in site_rows} | {("company", i): n for i, n in company_rows}
-    rows = exceptions(now["results"], weekly or [], cat, names, days=view.days, as_of=view.as_of)
-    by_company, _by_site = _currencies(sites, comps)
-    listed = exceptions_list(rows, view, company_of={i: s["company_id"] for i, s in sites.items()},
-                             currency_of=by_company, history=weekly is not None)
-    site, company, words = trend_scope(view, sites, comps)
-    charts, note = trend_panels(weekly or [], cat, site=site, company=company, scale=screen_scale(scale))
-    return dict(trends=trend_error or dbc.Row(charts, className="g-3"), note=note, exceptions=listed,
-                scope=f"Showing {words} · weeks ending {fmt_date(view.as_of)}")
+        return dict(trends=components.error_alert(error.user_message), scope="", note="")
+
+    def build() -> dict:
+        site, company, words = trend_scope(view, sites, comps)
+        charts, note = trend_panels(weekly["results"], cat, site=site, company=company, scale=scale)
+        return dict(trends=dbc.Row(charts, className="g-3"), note=note,
+                    scope=f"Showing {words} · weeks ending {fmt_date(view.as_of)}")
+
+    return service.rendered("executive.trends", access, _parts(view, sites, comps, weekly, scale=scale), build)
 
 
 @callback(Output(ID("detail"), "children"), inputs=dict(data=Input(ID("view"), "data"), scale=State(SCALE_STORE, "data")))
@@ -266,37 +335,49 @@ def _detail(data, scale=1, *, access):
     # Narrowed to the view's site or company (checked in scope first): only ever narrower, never wider.
     narrow = replace(access, warehouse_ids=(view.site,)) if kind == "warehouse" else replace(access, company_ids=(view.company,))
     scope_id = view.site if kind == "warehouse" else view.company
+    scale = screen_scale(scale)
     cat = service.catalogue()
-    d = cat.for_scope(view.kpi, kind, scope_id, view.days)
     try:
         now = service.kpi_results(narrow, view.as_of, view.days, kpis=(view.kpi,), scope_kinds=(kind,))
-        currency = comps.get(view.company, {}).get("currency")
-        breakdown = None
+        by_partner, names = None, {}
         if view.kpi in PARTNER_KPIS:
             by_partner = service.kpi_results(narrow, view.as_of, view.days, kpis=(view.kpi,), scope_kinds=("partner",))
-            parts = [r for r in by_partner["results"] if not r.get("bucket")]
-            names = service.partners(narrow, [r["scope_id"] for r in parts])
-            breakdown = breakdown_grid(parts, {i: n["name"] for i, n in names.items()}, d, entity=PARTNER_KPIS[view.kpi],
-                                       currency=currency)
+            names = service.partners(narrow, [r["scope_id"] for r in by_partner["results"] if not r.get("bucket")])
     except service.DataError as error:
         return components.error_alert(error.user_message)
-    where = site_label(sites[view.site]) if kind == "warehouse" else comps[view.company]["name"]
-    result = index_results(now["results"], kind).get((scope_id, view.kpi))
-    note = None
-    if view.kpi in PARTNER_KPIS:
-        note = "Breakdown for the whole company." if kind == "company" else "Breakdown limited to lines of this site."
-    plant = drill_href(view.kpi, view, site=view.site) if view.kpi in PLANT_METRICS and view.site is not None else None
-    if view.kpi in NO_TREND_KPIS:
-        trend = detail_trend(view.kpi, [], d)
-    else:
+    weekly, trend_error = None, None
+    if view.kpi not in NO_TREND_KPIS:
         try:  # the 13-month series is the slowest query: its failure must not hide the rest of the panel
             weekly = service.kpi_results(narrow, view.as_of, TREND_DAYS, kpis=(view.kpi,), scope_kinds=(kind,),
                                          bucket="week")
         except service.DataError as error:
-            trend = components.error_alert(error.user_message)
+            trend_error = components.error_alert(error.user_message)
+
+    def build():
+        d = cat.for_scope(view.kpi, kind, scope_id, view.days)
+        currency = comps.get(view.company, {}).get("currency")
+        breakdown = None
+        if by_partner is not None:
+            parts = [r for r in by_partner["results"] if not r.get("bucket")]
+            breakdown = breakdown_grid(parts, {i: n["name"] for i, n in names.items()}, d, entity=PARTNER_KPIS[view.kpi],
+                                       currency=currency)
+        where = site_label(sites[view.site]) if kind == "warehouse" else comps[view.company]["name"]
+        result = index_results(now["results"], kind).get((scope_id, view.kpi))
+        note = None
+        if view.kpi in PARTNER_KPIS:
+            note = "Breakdown for the whole company." if kind == "company" else "Breakdown limited to lines of this site."
+        plant = drill_href(view.kpi, view, site=view.site) if view.kpi in PLANT_METRICS and view.site is not None else None
+        if weekly is None:
+            trend = trend_error or detail_trend(view.kpi, [], d)
         else:
             trend = detail_trend(view.kpi, series_points(weekly["results"], view.kpi, kind, scope_id),
-                                 cat.for_scope(view.kpi, kind, scope_id, 7), screen_scale(scale))
-    return detail_card(d, where=where, period=f"{view.days} days ending {fmt_date(view.as_of)}", result=result,
-                       currency=currency, breakdown=breakdown, trend=trend, note=note, plant_href=plant,
-                       close_href=view.href(kpi=None))
+                                 cat.for_scope(view.kpi, kind, scope_id, 7), scale)
+        return detail_card(d, where=where, period=f"{view.days} days ending {fmt_date(view.as_of)}", result=result,
+                           currency=currency, breakdown=breakdown, trend=trend, note=note, plant_href=plant,
+                           close_href=view.href(kpi=None))
+
+    if trend_error is not None:
+        return build()  # never cached: the series may answer at the next view
+    results = [r for r in (now, by_partner, weekly) if r is not None]
+    parts = dict(_parts(view, sites, comps, *results, scale=scale), partners=names)
+    return service.rendered("executive.detail", access, parts, build)

@@ -41,11 +41,13 @@ def layout(**_query):
           inputs=dict(_mounted=Input(spec.id("kpis"), "id"), scale=State(SCALE_STORE, "data")))
 @guarded(spec.key)
 def _kpis(_mounted, scale=None, *, access):
-    """The role's KPIs for the last 30 days: per company as tiles, per site as a heat map."""
+    """The role's KPIs for the last 30 days: per company as tiles, per site as a heat map. Rendered once per
+    role, scope, day, screen scale and data (the key below)."""
     catalogue = service.catalogue()
     kpis = home_kpis(access.role, catalogue)
     by_site = site_kpis(kpis, catalogue) if _site_breakdown(access.role) else []
     today = service.today()
+    scale = screen_scale(scale)
     try:
         companies = service.companies(access)
         data = service.kpi_results(access, today, DEFAULT_DAYS, kpis=kpis,
@@ -53,15 +55,23 @@ def _kpis(_mounted, scale=None, *, access):
         sites = service.sites(access, today, DEFAULT_DAYS) if by_site else {}
     except service.DataError as error:
         return dict(kpis=ui.error_alert(error.user_message), fresh="")
-    body = [company_tiles(kpis, data["results"], companies, catalogue, DEFAULT_DAYS, id_prefix=spec.id("kpi"))]
-    if by_site:
-        scale = screen_scale(scale)
-        figure = for_screen(site_heatmap(by_site, data["results"], sites, companies, catalogue, DEFAULT_DAYS), scale)
-        body += [html.H4("By site", className="section-title"),
-                 html.Div(dcc.Graph(figure=figure, config=_GRAPH, id=spec.id("sites"), className="home-sites-graph",
-                                    style={"minWidth": f"{(160 + 110 * len(by_site)) * scale:.0f}px"}),
-                          className="frame-scroll home-sites")]
-    body.append(ui.legend())
+
+    def build() -> list:
+        body = [company_tiles(kpis, data["results"], companies, catalogue, DEFAULT_DAYS, id_prefix=spec.id("kpi"))]
+        if by_site:
+            figure = for_screen(site_heatmap(by_site, data["results"], sites, companies, catalogue, DEFAULT_DAYS), scale)
+            body += [html.H4("By site", className="section-title"),
+                     html.Div(dcc.Graph(figure=figure, config=_GRAPH, id=spec.id("sites"), className="home-sites-graph",
+                                        style={"minWidth": f"{(160 + 110 * len(by_site)) * scale:.0f}px"}),
+                              className="frame-scroll home-sites")]
+        body.append(ui.legend())
+        return body
+
+    # What the tiles are built from (the role is in every key): the period, the screen scale, the companies and
+    # sites in scope and the computed_at of the KPI results (why not the period alone: see pages/executive.py).
+    parts = {"period": [today, DEFAULT_DAYS], "scale": scale, "companies": companies, "sites": sites,
+             "computed_at": data["computed_at"]}
+    body = service.rendered("home.kpis", access, parts, build)
     return dict(kpis=body, fresh=ui.freshness(data["computed_at"], service.settings().zone))
 
 

@@ -164,7 +164,7 @@ def _only(message) -> dict:
 @guarded(spec.key)
 def _body(data, scale=None, *, access):
     """Everything about one site, after checking again on the server that the caller may see it (the
-    store is the browser's)."""
+    store is the browser's). Rendered once per role, scope, view, screen scale and data (``_parts``)."""
     params, _ = parse_query(data if isinstance(data, dict) else {}, PLANT_QUERY, service.today())
     as_of, days, site_id, metric = params["as_of"], params["days"], params["site"], params["metric"]
     kpi = METRICS[metric]
@@ -182,26 +182,37 @@ def _body(data, scale=None, *, access):
     except service.DataError as error:
         return _only(error_alert(error.user_message))
     catalogue = service.catalogue()
-    per_wc = index_results(period["results"], "workcenter", OEE_KPIS)
-    per_site = index_results(period["results"], "warehouse", SITE_KPIS)
-    site_name = sites[site_id]["name"]
-    rows = worst_first([(wc, names[wc]["name"]) for wc in ids if wc in names], per_wc, kpi, catalogue[kpi].direction)
-    links = {wc: workcenter_href(wc, as_of, days) for wc, _ in rows}
-    summary = late_summary(late, LATE_LIMIT)
     scale = screen_scale(scale)
-    figure = day_heatmap(rows, period_days(as_of, days), daily["results"], kpi, catalogue, links,
-                         empty_message=f"No work center has work orders at {site_name}, so none belongs to this site.")
-    figure = for_screen(figure, scale)
-    tiles = site_tiles(catalogue, per_site, site_id, days, site_name=site_name, workcenters=len(rows), late=summary,
-                       tile_id=lambda name: spec.id(f"tile-{name}"),
-                       drill=lambda m: plant_href(site_id, m, days, as_of))
-    return {
-        "message": None, "shown": {}, "tiles": tile_grid(tiles),
-        "title": f"{METRIC_LABELS[metric]} by work center and day · {site_name}",
-        "heatmap": figure, "rows": [wc for wc, _ in rows], "width": {"minWidth": f"{heatmap_min_width(days) * scale:.0f}px"} if rows else {},
-        "workcenters": workcenter_rows(rows, per_wc, catalogue, days, lambda wc: links[wc]),
-        "late": late_rows(late, settings.zone, settings.odoo_base_url),
-        "late_note": f"Showing the worst {LATE_LIMIT}." if summary["capped"] else
-                     "Deadlines in the period: open past deadline, done late, still at risk.",
-        "fresh": freshness(min(period["computed_at"], daily["computed_at"]), settings.zone),
-    }
+    site_name = sites[site_id]["name"]
+    workcenters = [(wc, names[wc]["name"]) for wc in ids if wc in names]
+
+    def build() -> dict:
+        per_wc = index_results(period["results"], "workcenter", OEE_KPIS)
+        per_site = index_results(period["results"], "warehouse", SITE_KPIS)
+        rows = worst_first(workcenters, per_wc, kpi, catalogue[kpi].direction)
+        links = {wc: workcenter_href(wc, as_of, days) for wc, _ in rows}
+        summary = late_summary(late, LATE_LIMIT)
+        figure = day_heatmap(rows, period_days(as_of, days), daily["results"], kpi, catalogue, links,
+                             empty_message=f"No work center has work orders at {site_name}, so none belongs to this site.")
+        tiles = site_tiles(catalogue, per_site, site_id, days, site_name=site_name, workcenters=len(rows), late=summary,
+                           tile_id=lambda name: spec.id(f"tile-{name}"),
+                           drill=lambda m: plant_href(site_id, m, days, as_of))
+        return {
+            "message": None, "shown": {}, "tiles": tile_grid(tiles),
+            "title": f"{METRIC_LABELS[metric]} by work center and day · {site_name}",
+            "heatmap": for_screen(figure, scale), "rows": [wc for wc, _ in rows],
+            "width": {"minWidth": f"{heatmap_min_width(days) * scale:.0f}px"} if rows else {},
+            "workcenters": workcenter_rows(rows, per_wc, catalogue, days, lambda wc: links[wc]),
+            "late": late_rows(late, settings.zone, settings.odoo_base_url),
+            "late_note": f"Showing the worst {LATE_LIMIT}." if summary["capped"] else
+                         "Deadlines in the period: open past deadline, done late, still at risk.",
+        }
+
+    # The key holds what the body is built from: the view, the screen scale, the site and its work centers'
+    # names, the computed_at of the KPI results (why not the period alone: see pages/executive.py _parts) and
+    # the late MO rows themselves (drill rows carry no computed_at: their content is their version).
+    parts = {"view": [as_of, days, site_id, metric], "scale": scale, "site": sites[site_id], "workcenters": workcenters,
+             "computed_at": [period["computed_at"], daily["computed_at"]], "late": late,
+             "settings": [settings.zone.key, settings.odoo_base_url]}
+    built = service.rendered("plant.body", access, parts, build)
+    return dict(built, fresh=freshness(min(period["computed_at"], daily["computed_at"]), settings.zone))

@@ -117,7 +117,8 @@ _BODY = dict(message=Output(spec.id("message"), "children"), shown=Output(spec.i
 @callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=State(SCALE_STORE, "data")))
 @guarded(spec.key)
 def _body(data, scale=None, *, access):
-    """The work center's figures and work orders, after checking on the server that it is in scope."""
+    """The work center's figures and work orders, after checking on the server that it is in scope. Rendered
+    once per role, scope, view, screen scale and data (the key below)."""
     try:
         scope = _scope(access, data)
         if scope is None:
@@ -132,21 +133,31 @@ def _body(data, scale=None, *, access):
         return {**{k: no_update for k in _BODY}, "message": comp.error_alert(error.user_message),
                 "shown": {"display": "none"}, "fresh": ""}
     catalogue, settings = service.catalogue(), service.settings()
-    mine = {r["kpi"]: r for r in period["results"] if r["scope_id"] == wc_id and r["scope_kind"] == "workcenter"}
-    value = {k: (mine.get(k) or {}).get("value") for k in OEE_KPIS}
     scale = screen_scale(scale)
-    return {
-        "message": None, "shown": {},
-        "tiles": comp.tile_grid(workcenter_tiles(catalogue, mine, wc_id, days, spec.id), wide=True),
-        "oee": for_screen(oee_decomposition(value["oee_availability"], value["oee_performance"], value["oee_quality"]), scale),
-        "pareto": for_screen(pareto(loss_items(losses), unit="hours", value_label="Lost hours", top=8, height=320,
-                                    empty_message="No downtime or slow running logged in this period"), scale),
-        "trend": for_screen(kpi_trend(trend_points(daily["results"], wc_id, as_of, days),
-                                      catalogue.for_scope("oee", "workcenter", wc_id, 1), title="", bucket="day", height=320,
-                                      empty_message="No OEE on any day of this period."), scale),
-        "workorders": workorder_rows(wos, settings.zone),
-        "fresh": comp.freshness(min(period["computed_at"], daily["computed_at"]), settings.zone),
-    }
+
+    def build() -> dict:
+        mine = {r["kpi"]: r for r in period["results"] if r["scope_id"] == wc_id and r["scope_kind"] == "workcenter"}
+        value = {k: (mine.get(k) or {}).get("value") for k in OEE_KPIS}
+        trend = kpi_trend(trend_points(daily["results"], wc_id, as_of, days), catalogue.for_scope("oee", "workcenter", wc_id, 1),
+                          title="", bucket="day", height=320, empty_message="No OEE on any day of this period.")
+        return {
+            "message": None, "shown": {},
+            "tiles": comp.tile_grid(workcenter_tiles(catalogue, mine, wc_id, days, spec.id), wide=True),
+            "oee": for_screen(oee_decomposition(value["oee_availability"], value["oee_performance"], value["oee_quality"]),
+                              scale),
+            "pareto": for_screen(pareto(loss_items(losses), unit="hours", value_label="Lost hours", top=8, height=320,
+                                        empty_message="No downtime or slow running logged in this period"), scale),
+            "trend": for_screen(trend, scale),
+            "workorders": workorder_rows(wos, settings.zone),
+        }
+
+    # What the body is built from: the view, the screen scale, the computed_at of the KPI results (why not the
+    # period alone: see pages/executive.py _parts) and the drill rows themselves (no computed_at: their content
+    # is their version).
+    parts = {"view": [wc_id, as_of, days], "scale": scale, "computed_at": [period["computed_at"], daily["computed_at"]],
+             "losses": losses, "workorders": wos, "zone": settings.zone.key}
+    built = service.rendered("workcenter.body", access, parts, build)
+    return dict(built, fresh=comp.freshness(min(period["computed_at"], daily["computed_at"]), settings.zone))
 
 
 @callback(output=dict(panel=Output(spec.id("wo-panel"), "children"), selected=Output(spec.id("selected"), "data")),

@@ -1,6 +1,7 @@
 """Executive page in a real browser: the demo's sites in the heat map, critical badges in the critical colour,
 a drill to the plant page that keeps the period and the value, a bookmark that keeps its filters, no sideways
-scrolling on a laptop or a phone, trends only where there is a series, bad URL values named."""
+scrolling on a laptop or a phone, trends only where there is a series and only once scrolled to, bad URL values
+named."""
 import re
 from urllib.parse import quote
 
@@ -62,6 +63,12 @@ def _drill(duo, graph_id, row, col, fragment):
     _wait_url(duo, fragment)
 
 
+def _show_trends(duo, timeout=90):
+    """Scroll the trends section into view (they render only then) and wait for the charts."""
+    duo.driver.execute_script("document.getElementById('executive-trends-section').scrollIntoView()")
+    duo.wait_for_element("#executive-trends .dash-graph", timeout=timeout)
+
+
 def _dropdown(duo, name):
     return duo.find_element(f"#executive-{name}").text.strip()
 
@@ -73,7 +80,7 @@ def test_overview_badges_layout_and_a_drill_that_keeps_the_period(app_duo):
     trace = _trace(duo)
     assert all(any(site in label for label in trace["ticks"]) for site in DEMO_SITES), trace["ticks"]
     duo.wait_for_element("#executive-exceptions-list", timeout=90)
-    duo.wait_for_element("#executive-trends .dash-graph", timeout=90)
+    _show_trends(duo)
     duo.wait_for_contains_text("#executive-freshness", "times in", timeout=30)
 
     # Critical exceptions wear the critical colour, in words too.
@@ -90,10 +97,12 @@ def test_overview_badges_layout_and_a_drill_that_keeps_the_period(app_duo):
     screenshot(duo, "executive", sizes=SIZES[:2])
     set_viewport(duo, *SIZES[2])  # a 4K wall loads the page at its size: figures follow its type scale
     duo.driver.refresh()
-    duo.wait_for_element("#executive-trends .dash-graph", timeout=90)
+    duo.wait_for_element(HEATMAP, timeout=90)
     WebDriverWait(duo.driver, 30).until(lambda d: d.execute_script(  # 14 px cell text, doubled with the type
         "const gd = document.querySelector('#executive-heatmap .js-plotly-plot');"
         "return gd && gd.data && gd.data[0].textfont.size;") == 28, "heat map text not scaled for 4K")
+    _show_trends(duo)
+    duo.driver.execute_script("window.scrollTo(0, 0)")
     screenshot(duo, "executive", sizes=SIZES[2:])
     screenshot(duo, "executive-phone", sizes=[PHONE])
     duo.driver.execute_script("document.getElementById('executive-exceptions').scrollIntoView()")
@@ -114,6 +123,27 @@ def test_overview_badges_layout_and_a_drill_that_keeps_the_period(app_duo):
     _drill(duo, "executive-heatmap", row, col, f"/plant?site={BREAKDOWN_SITE}&metric=downtime&days=30&as_of=")
     duo.wait_for_text_to_equal("#plant-tile-downtime", shown, timeout=60)
     assert "Ignored the period" not in duo.find_element("body").text
+    _settled(duo)
+    assert duo.get_logs() == []
+
+
+def test_trends_render_only_once_scrolled_to(app_duo):
+    duo = app_duo
+    login(duo, "exec")
+    set_viewport(duo, *SIZES[0])  # a laptop: the trends are well below the fold
+    duo.driver.get(duo.server_url + "/executive")
+    duo.wait_for_element(HEATMAP, timeout=90)
+    duo.wait_for_element("#executive-exceptions-list", timeout=90)
+    _settled(duo)
+    below = duo.driver.execute_script(
+        "return document.getElementById('executive-trends-section').getBoundingClientRect().top - window.innerHeight;")
+    assert below > 300, below  # farther than the distance at which they start loading
+    assert duo.find_elements("#executive-trends .dash-graph") == []
+    assert "load when you scroll" in duo.find_element("#executive-trends").text
+    _show_trends(duo)
+    assert duo.find_elements("#executive-trend-oee") and "365-day measures" in duo.find_element("#executive-trend-note").text
+    assert duo.find_element("#executive-trend-scope").text.startswith("Showing ")
+    clear_viewport(duo)
     _settled(duo)
     assert duo.get_logs() == []
 
