@@ -136,6 +136,9 @@ class Server:
         require_loopback("--redis-url", self.redis_url)
         import redis
 
+        if threading.current_thread() is threading.main_thread():  # a SIGTERM still stops gunicorn (via __exit__)
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
         self.redis_db = pick_redis_db(self.redis_url, self.redis_db)
         self.cache_url = f"{self.redis_url.rstrip('/')}/{self.redis_db}"
         self.redis = redis.Redis.from_url(self.cache_url)
