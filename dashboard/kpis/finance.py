@@ -5,9 +5,10 @@ sums through the replica. ``KpiPoint.parts`` carries the sums (rollups pool them
 """
 from __future__ import annotations
 
-from dashboard.kpis.registry import Family, check_request, register
+from dashboard.kpis.production import requested_kinds
+from dashboard.kpis.registry import Family, register
 from dashboard.kpis.types import KpiPoint
-from data_access.queries.finance import gross_margin_sums, overdue_sums
+from data_access.queries.finance import gross_margin_sums_by_kinds, overdue_sums_by_kinds
 
 __all__ = ["margin_points", "overdue_points", "compute_gross_margin", "compute_overdue"]
 
@@ -32,20 +33,25 @@ def overdue_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
                      {"residual": float(r["residual"]), "invoices": int(r["invoices"])}) for r in rows]
 
 
+def compute_gross_margin(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
+    """The ``gross_margin`` family, every requested scope kind from one statement."""
+    kinds = requested_kinds(scope_kinds, MARGIN_SCOPES, bucket)
+    if not kinds:
+        return []
+    sums = replica.run(gross_margin_sums_by_kinds, ctx, kinds, bucket=bucket)
+    return [p for kind in kinds for p in margin_points(sums[kind], kind)]
 
-def compute_gross_margin(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
-    """The ``gross_margin`` family."""
-    check_request(scope_kind, MARGIN_SCOPES, bucket)
-    return margin_points(replica.run(gross_margin_sums, ctx, group_by=scope_kind, bucket=bucket), scope_kind)
 
-
-def compute_overdue(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
-    """The ``overdue_receivables`` family (as of D; no series)."""
-    check_request(scope_kind, OVERDUE_SCOPES, bucket)
-    return overdue_points(replica.run(overdue_sums, ctx, group_by=scope_kind), scope_kind)
+def compute_overdue(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
+    """The ``overdue_receivables`` family (as of D; no series), every requested scope kind from one statement."""
+    kinds = requested_kinds(scope_kinds, OVERDUE_SCOPES, bucket)
+    if not kinds:
+        return []
+    sums = replica.run(overdue_sums_by_kinds, ctx, kinds)
+    return [p for kind in kinds for p in overdue_points(sums[kind], kind)]
 
 
 register(Family(name="gross_margin", kpis=("gross_margin_pct",), scopes=MARGIN_SCOPES, compute=compute_gross_margin,
-                requires_modules=("account",)))
+                requires_modules=("account",), multi_kind=True))
 register(Family(name="overdue_receivables", kpis=("overdue_receivables",), scopes=OVERDUE_SCOPES,
-                compute=compute_overdue, requires_modules=("account",), snapshot=True))
+                compute=compute_overdue, requires_modules=("account",), snapshot=True, multi_kind=True))

@@ -1,7 +1,9 @@
 """Finance sums (KPIS.md "Finance"): gross margin terms (revenue, COGS) and overdue receivables.
 
-RAW SUMS only, one statement per call, grouped by the database; ``dashboard.kpis.finance`` makes
-the ratios. Amounts are in company currency (``balance``, ``value``, ``amount_residual_signed``).
+RAW SUMS only, one statement per call (every scope kind of a KPI from that one statement, with
+``*_by_kinds``), grouped by the database; ``dashboard.kpis.finance`` makes the ratios. Each reads the
+period's rows (invoices by ``invoice_date``, layers by ``create_date``) and reaches other tables only
+through their keys. Amounts are in company currency (``balance``, ``value``, ``amount_residual_signed``).
 
 ``invoice_date`` and ``invoice_date_due`` are DATE columns, already local dates: they are compared
 with the period's first day and D as dates (bound parameters), never shifted by the zone offset.
@@ -10,11 +12,12 @@ company restriction does, on each document's own ``company_id``.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, literal, null, or_, select, union_all
+from sqlalchemy import func, literal_column, null, or_, select, union_all
 from sqlalchemy.sql import ColumnElement
 
 from data_access import sqlfuncs
 from data_access.context import QueryContext
+from data_access.grouping import sums_by_kinds
 from data_access.queries.supply import BUCKETS, as_of_day, bucket_expr, check_choice, first_day
 
 __all__ = [
@@ -27,7 +30,9 @@ __all__ = [
     "cogs_join",
     "overdue_conditions",
     "gross_margin_sums",
+    "gross_margin_sums_by_kinds",
     "overdue_sums",
+    "overdue_sums_by_kinds",
 ]
 
 MARGIN_SCOPES = ("company", "product", "partner")
@@ -44,34 +49,37 @@ def revenue_join(schema):
 
 def revenue_conditions(schema, ctx: QueryContext) -> list[ColumnElement]:
     """Product lines (``display_type = 'product'``: not tax, payment term, section or note lines) of
-    posted customer invoices and refunds whose ``invoice_date`` is a day of P, in the company scope."""
+    posted customer invoices and refunds whose ``invoice_date`` is a day of P, in the company scope.
+
+    ``invoice_date`` is compared as a range of dates (Odoo indexes it), so the period's invoices are
+    found first and their lines reached through ``account_move_line.move_id``."""
     aml, am = schema.account_move_line, schema.account_move
     return [am.c.state == "posted", am.c.move_type.in_(CUSTOMER_INVOICE_TYPES), aml.c.display_type == "product",
             am.c.invoice_date >= first_day(ctx), am.c.invoice_date <= as_of_day(ctx),
             sqlfuncs.in_ids(am.c.company_id, ctx.company_ids)]
 
 
-def cogs_join(schema):
-    """``stock_valuation_layer`` -> its stock move, the move's locations (``src``/``dst``), its picking
-    (``pk``) and the picking partner (``cp``, for the commercial partner) and the product's template
-    (``pt``)."""
+def cogs_join(schema, *, with_partner: bool = False):
+    """``stock_valuation_layer`` -> its stock move (by the layer's ``stock_move_id``), and with
+    ``with_partner`` the move's picking (``pk``) and the picking partner (``cp``, for the commercial
+    partner). Returns ``(join, pk, cp)`` (``pk``/``cp`` None without ``with_partner``)."""
     svl, m = schema.stock_valuation_layer, schema.stock_move
-    src = schema.stock_location.alias("src")
-    dst = schema.stock_location.alias("dst")
+    joined = svl.join(m, m.c.id == svl.c.stock_move_id)
+    if not with_partner:
+        return joined, None, None
     pk = schema.stock_picking.alias("pk")
     cp = schema.res_partner.alias("cp")
-    return (svl.join(m, m.c.id == svl.c.stock_move_id)
-            .join(src, src.c.id == m.c.location_id)
-            .join(dst, dst.c.id == m.c.location_dest_id)
-            .outerjoin(pk, pk.c.id == m.c.picking_id)
-            .outerjoin(cp, cp.c.id == pk.c.partner_id)), src, dst, pk, cp
+    return joined.outerjoin(pk, pk.c.id == m.c.picking_id).outerjoin(cp, cp.c.id == pk.c.partner_id), pk, cp
 
 
-def cogs_conditions(schema, ctx: QueryContext, src, dst) -> list[ColumnElement]:
-    """Layers created in P whose move comes from or goes to a ``customer`` location, in the company scope."""
-    svl = schema.stock_valuation_layer
+def cogs_conditions(schema, ctx: QueryContext) -> list[ColumnElement]:
+    """Layers created in P (a range on ``create_date``) whose move comes from or goes to a ``customer``
+    location, in the company scope. The customer locations are looked up once (a handful of ids), so
+    the moves are tested by their location ids instead of joining two location rows to every move."""
+    svl, m, loc = schema.stock_valuation_layer, schema.stock_move, schema.stock_location
+    customer = select(loc.c.id).where(loc.c.usage == "customer")
     return [sqlfuncs.in_period(svl.c.create_date, ctx.start, ctx.end),
-            or_(src.c.usage == "customer", dst.c.usage == "customer"),
+            or_(m.c.location_id.in_(customer), m.c.location_dest_id.in_(customer)),
             sqlfuncs.in_ids(svl.c.company_id, ctx.company_ids)]
 
 
@@ -91,6 +99,51 @@ def _date_bucket(col, bucket: str | None, dialect: str) -> ColumnElement:
     return BUCKETS[bucket](col, 0, dialect)
 
 
+def _check_kinds(kinds, allowed, bucket) -> tuple[str, ...]:
+    kinds = tuple(kinds)
+    for kind in kinds:
+        check_choice(kind, allowed, "scope kind")
+    check_choice(bucket, (None, *BUCKETS), "bucket")
+    return kinds
+
+
+_ZERO = literal_column("0")  # a constant zero that keeps the other branch's numeric type exact in the sums
+
+
+def gross_margin_sums_by_kinds(conn, schema, ctx: QueryContext, kinds, *,
+                               bucket: str | None = None) -> dict[str, list[dict]]:
+    """Revenue and COGS of P of every scope kind of ``kinds`` (``company``, ``product``, ``partner``)
+    from ONE statement: ``{kind: [row, ...]}``, rows as ``gross_margin_sums`` returns them.
+
+    The records are the period's rows only: the product lines of the invoices whose ``invoice_date``
+    is in P, and the valuation layers created in P, whose moves are reached by the layers'
+    ``stock_move_id`` (and, for ``partner``, their pickings and partners by id).
+    """
+    kinds = _check_kinds(kinds, MARGIN_SCOPES, bucket)
+    d = conn.dialect.name
+    aml, am, svl = schema.account_move_line, schema.account_move, schema.stock_valuation_layer
+    rev_scopes = {"company": am.c.company_id, "product": aml.c.product_id, "partner": am.c.commercial_partner_id}
+    revenue = (
+        select(*[rev_scopes[k].label(k) for k in kinds],
+               *([_date_bucket(am.c.invoice_date, bucket, d).label("bucket")] if bucket else []),
+               (-aml.c.balance).label("revenue"), _ZERO.label("cogs"))
+        .select_from(revenue_join(schema))
+        .where(*revenue_conditions(schema, ctx))
+    )
+    joined, pk, cp = cogs_join(schema, with_partner="partner" in kinds)
+    cogs_scopes = {"company": svl.c.company_id, "product": svl.c.product_id}
+    if pk is not None:
+        cogs_scopes["partner"] = func.coalesce(cp.c.commercial_partner_id, pk.c.partner_id)
+    cogs = (
+        select(*[cogs_scopes[k].label(k) for k in kinds],
+               *([bucket_expr(svl.c.create_date, bucket, ctx, d).label("bucket")] if bucket else []),
+               _ZERO.label("revenue"), (-svl.c.value).label("cogs"))
+        .select_from(joined)
+        .where(*cogs_conditions(schema, ctx))
+    )
+    return sums_by_kinds(conn, union_all(revenue, cogs), kinds, ("revenue", "cogs"), bucket=bucket is not None)
+
+
 def gross_margin_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket: str | None = None) -> list[dict]:
     """Revenue and COGS of P per ``company``, ``product`` or customer (commercial ``partner``).
 
@@ -102,38 +155,19 @@ def gross_margin_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket:
     partner. Entities without a value of the scope (a layer without picking partner for
     ``partner``...) are left out of that scope.
     """
-    check_choice(group_by, MARGIN_SCOPES, "scope kind")
-    d = conn.dialect.name
-    aml, am, svl = schema.account_move_line, schema.account_move, schema.stock_valuation_layer
-    rev_scope = {"company": am.c.company_id, "product": aml.c.product_id, "partner": am.c.commercial_partner_id}[group_by]
-    rev_bucket = _date_bucket(am.c.invoice_date, bucket, d)
-    rev_keys = [rev_scope, rev_bucket] if bucket else [rev_scope]
-    revenue = (
-        select(rev_scope.label("scope_id"), rev_bucket.label("bucket"), (0.0 - func.sum(aml.c.balance)).label("revenue"),
-               literal(0.0).label("cogs"))
-        .select_from(revenue_join(schema))
-        .where(*revenue_conditions(schema, ctx), rev_scope.is_not(None))
-        .group_by(*rev_keys)
-    )
-    joined, src, dst, pk, cp = cogs_join(schema)
-    cogs_scope = {"company": svl.c.company_id, "product": svl.c.product_id,
-                  "partner": func.coalesce(cp.c.commercial_partner_id, pk.c.partner_id)}[group_by]
-    cogs_bucket = bucket_expr(svl.c.create_date, bucket, ctx, d)
-    cogs_keys = [cogs_scope, cogs_bucket] if bucket else [cogs_scope]
-    cogs = (
-        select(cogs_scope.label("scope_id"), cogs_bucket.label("bucket"), literal(0.0).label("revenue"),
-               (0.0 - func.sum(svl.c.value)).label("cogs"))
-        .select_from(joined)
-        .where(*cogs_conditions(schema, ctx, src, dst), cogs_scope.is_not(None))
-        .group_by(*cogs_keys)
-    )
-    both = union_all(revenue, cogs).subquery("margin_terms")
-    keys = [both.c.scope_id, both.c.bucket] if bucket else [both.c.scope_id]
-    stmt = (select(both.c.scope_id, (null() if not bucket else both.c.bucket).label("bucket"),
-                   func.sum(both.c.revenue).label("revenue"), func.sum(both.c.cogs).label("cogs"))
-            .group_by(*keys).order_by(*keys))
-    return [{"scope_id": int(r.scope_id), "bucket": r.bucket, "revenue": float(r.revenue or 0.0),
-             "cogs": float(r.cogs or 0.0)} for r in conn.execute(stmt)]
+    return gross_margin_sums_by_kinds(conn, schema, ctx, (group_by,), bucket=bucket)[group_by]
+
+
+def overdue_sums_by_kinds(conn, schema, ctx: QueryContext, kinds) -> dict[str, list[dict]]:
+    """Overdue receivables as of D of every scope kind of ``kinds`` (``company``, ``partner``) from ONE
+    statement: ``{kind: [row, ...]}``, rows as ``overdue_sums`` returns them."""
+    kinds = _check_kinds(kinds, OVERDUE_SCOPES, None)
+    am = schema.account_move
+    scopes = {"company": am.c.company_id, "partner": am.c.commercial_partner_id}
+    records = select(*[scopes[k].label(k) for k in kinds], am.c.amount_residual_signed.label("residual"),
+                     literal_column("1").label("invoices")).where(*overdue_conditions(schema, ctx))
+    sums = sums_by_kinds(conn, records, kinds, ("residual", "invoices"))
+    return {kind: [dict(r, invoices=int(r["invoices"])) for r in rows] for kind, rows in sums.items()}
 
 
 def overdue_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket: str | None = None) -> list[dict]:
@@ -143,16 +177,4 @@ def overdue_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket: str 
     invoice due ON D is not overdue yet. Returns dicts ``scope_id, bucket, residual`` (sum of
     ``amount_residual_signed``: refunds count negative) and ``invoices`` (how many moves).
     """
-    check_choice(group_by, OVERDUE_SCOPES, "scope kind")
-    am = schema.account_move
-    scope = {"company": am.c.company_id, "partner": am.c.commercial_partner_id}[group_by]
-    stmt = (
-        select(scope.label("scope_id"), func.sum(am.c.amount_residual_signed).label("residual"),
-               func.count().label("invoices"))
-        .where(*overdue_conditions(schema, ctx), scope.is_not(None))
-        .group_by(scope)
-        .order_by(scope)
-    )
-    return [{"scope_id": int(r.scope_id), "bucket": None, "residual": float(r.residual or 0.0),
-             "invoices": int(r.invoices)} for r in conn.execute(stmt)]
-
+    return overdue_sums_by_kinds(conn, schema, ctx, (group_by,))[group_by]

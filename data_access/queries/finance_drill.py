@@ -57,12 +57,12 @@ def margin_by_category(conn, schema, ctx: QueryContext) -> list[dict]:
         .where(*revenue_conditions(schema, ctx), pt.c.categ_id.is_not(None))
         .group_by(pt.c.categ_id)
     )
-    joined, src, dst, _pk, _cp = cogs_join(schema)
+    joined, _pk, _cp = cogs_join(schema)
     cogs = (
         select(pt2.c.categ_id.label("category_id"), literal(0.0).label("revenue"),
                (0.0 - func.sum(svl.c.value)).label("cogs"))
         .select_from(joined.join(pp2, pp2.c.id == svl.c.product_id).join(pt2, pt2.c.id == pp2.c.product_tmpl_id))
-        .where(*cogs_conditions(schema, ctx, src, dst), pt2.c.categ_id.is_not(None))
+        .where(*cogs_conditions(schema, ctx), pt2.c.categ_id.is_not(None))
         .group_by(pt2.c.categ_id)
     )
     both = union_all(revenue, cogs).subquery("category_terms")

@@ -7,6 +7,7 @@ from dashboard.kpis.finance import compute_gross_margin, compute_overdue, margin
 from dashboard.kpis.period import Period
 from dashboard.kpis.registry import FAMILIES
 from helpers.finance_rows import invoices
+from helpers.statements import statements_of
 
 CO1 = Period(date(2026, 6, 30), 30).context(company_ids=(1,))
 
@@ -59,3 +60,16 @@ def test_overdue_family(odoo_db):
         ("overdue_receivables", 20, None): 968.0, ("overdue_receivables", 22, None): 100.0}
     with pytest.raises(ValueError):
         compute_overdue(odoo_db.replica, CO1, "product")
+
+
+def test_families_answer_every_kind_from_one_statement(odoo_db):
+    invoices(odoo_db)
+    assert FAMILIES["gross_margin"].multi_kind and FAMILIES["overdue_receivables"].multi_kind
+    for compute, kinds in ((compute_gross_margin, ("company", "product", "partner")),
+                           (compute_overdue, ("company", "partner"))):
+        together, seen = statements_of(odoo_db.replica, compute, odoo_db.replica, CO1, kinds)
+        assert len(seen) == 1
+        alone = [p for kind in kinds for p in compute(odoo_db.replica, CO1, kind)]
+        assert [(p.kpi, p.scope_kind, p.scope_id, p.value) for p in together] == [
+            (p.kpi, p.scope_kind, p.scope_id, p.value) for p in alone]
+    assert compute_gross_margin(odoo_db.replica, CO1, ()) == []
