@@ -137,30 +137,40 @@ class RedisStore:
 
 class LocalStore:
     """One process's store ('simple'): the same operations with the same expiry, under one lock. Holds at
-    most ``max_entries`` keys (expired ones go first, then those closest to expiry)."""
+    most ``max_bytes`` of values (rendered figures are large): expired entries go first, then those closest
+    to expiry."""
 
-    def __init__(self, max_entries: int = 5000):
-        self.max_entries = max_entries
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024):
+        self.max_bytes = max_bytes
         self._data: dict[str, tuple[bytes, float]] = {}
+        self._bytes = 0
         self._lock = threading.Lock()
+
+    def _drop(self, key: str) -> None:
+        self._bytes -= len(self._data.pop(key)[0])
 
     def _live(self, key: str) -> bytes | None:
         item = self._data.get(key)
         if item is None:
             return None
         if item[1] <= time.monotonic():
-            del self._data[key]
+            self._drop(key)
             return None
         return item[0]
 
     def _put(self, key: str, value: bytes, ttl_ms: int) -> None:
+        if key in self._data:
+            self._drop(key)
         self._data[key] = (value, time.monotonic() + ttl_ms / 1000)
-        if len(self._data) > self.max_entries:
+        self._bytes += len(value)
+        if self._bytes > self.max_bytes:
             now = time.monotonic()
             for k in [k for k, (_, until) in self._data.items() if until <= now]:
-                del self._data[k]
-            for k, _ in sorted(self._data.items(), key=lambda kv: kv[1][1])[:len(self._data) - self.max_entries]:
-                del self._data[k]
+                self._drop(k)
+            for k, _ in sorted(self._data.items(), key=lambda kv: kv[1][1]):
+                if self._bytes <= self.max_bytes:
+                    break
+                self._drop(k)
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
@@ -181,7 +191,7 @@ class LocalStore:
         with self._lock:
             if self._live(key) != value:
                 return False
-            del self._data[key]
+            self._drop(key)
             return True
 
     def renew_if(self, key: str, value: bytes, ttl_ms: int) -> bool:

@@ -303,3 +303,15 @@ def test_refresh_ahead_recomputes_what_expires_within_the_horizon_only(r, make, 
         assert cache.get_or_compute(cache.key("c", "plant", None, None, {}), 60, lambda: "c") == "c"
     assert (stats.computed, stats.fresh, stats.busy) == (2, 1, 0)
     assert cache.fetch(soon, 60, lambda: "unused").value == "new soon"
+
+
+def test_the_local_store_keeps_redis_semantics_within_its_memory_bound():
+    store = LocalStore(max_bytes=1000)
+    assert store.add("lock", b"me", 50) and not store.add("lock", b"you", 50)
+    assert not store.delete_if("lock", b"you") and store.renew_if("lock", b"me", 50) and store.delete_if("lock", b"me")
+    store.set("short", b"x", 1)
+    time.sleep(0.01)
+    assert store.get("short") is None  # expired
+    for i in range(5):
+        store.set(f"big{i}", b"x" * 300, 60_000 + i)  # 1500 bytes asked, 1000 allowed: the soonest to expire go
+    assert [store.get(f"big{i}") is not None for i in range(5)] == [False, False, True, True, True]
