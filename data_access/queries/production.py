@@ -134,25 +134,32 @@ def _timelog_records(schema, ctx, kinds, bucket, dialect, site):
     return sel
 
 
-def _done_in_period(wo, ctx) -> tuple:
-    """Work orders done with ``date_finished`` in P (a range on the raw column)."""
-    return wo.c.state == "done", sqlfuncs.in_period(wo.c.date_finished, ctx.start, ctx.end)
+def _period_workorders(schema, ctx):
+    """CTE of the work orders done with ``date_finished`` in P (a range on the raw column), read once
+    and used twice: as records and to pick their scraps."""
+    wo = schema.mrp_workorder
+    return (select(wo.c.id, wo.c.workcenter_id, wo.c.production_id, wo.c.date_finished, wo.c.duration_expected,
+                   wo.c.duration, wo.c.qty_produced)
+            .where(wo.c.state == "done", sqlfuncs.in_period(wo.c.date_finished, ctx.start, ctx.end))
+            .cte("period_wo"))
 
 
-def _period_scrap_select(schema, ctx) -> Select:
-    """SELECT ``workorder_id, qty``: done scraps of the work orders done in P only (never the scraps of
-    the whole history, grouped and then mostly thrown away)."""
-    scrap, wo = schema.stock_scrap, schema.mrp_workorder.alias("scrap_wo")
+def _period_scrap_select(schema, period_wo) -> Select:
+    """SELECT ``workorder_id, qty``: done scraps of the period's work orders only (never the scraps of
+    the whole history grouped and then mostly thrown away). ``stock_scrap`` has no Odoo index on
+    ``workorder_id``, so it is read once and matched to those work orders."""
+    scrap = schema.stock_scrap
     return (select(scrap.c.workorder_id.label("workorder_id"), func.sum(scrap.c.scrap_qty).label("qty"))
-            .select_from(scrap.join(wo, wo.c.id == scrap.c.workorder_id))
-            .where(scrap.c.state == "done", *_done_in_period(wo, ctx))
+            .select_from(scrap.join(period_wo, period_wo.c.id == scrap.c.workorder_id))
+            .where(scrap.c.state == "done")
             .group_by(scrap.c.workorder_id))
 
 
 def _workorder_records(schema, ctx, kinds, bucket, dialect, site):
     """One row per done work order with ``date_finished`` in P (performance and quality terms)."""
-    wo, mo = schema.mrp_workorder, schema.mrp_production
-    scrapped = _period_scrap_select(schema, ctx).subquery("wo_scrap")
+    mo = schema.mrp_production
+    wo = _period_workorders(schema, ctx)
+    scrapped = _period_scrap_select(schema, wo).subquery("wo_scrap")
     src = wo.join(mo, mo.c.id == wo.c.production_id)
     if site is not None:
         src = src.outerjoin(site, site.c.workcenter_id == wo.c.workcenter_id)
@@ -169,7 +176,7 @@ def _workorder_records(schema, ctx, kinds, bucket, dialect, site):
         as_float(func.coalesce(wo.c.duration, 0)).label("real_min"),
         as_float(func.coalesce(wo.c.qty_produced, 0)).label("qty_produced"),
         as_float(func.coalesce(scrapped.c.qty, 0)).label("qty_scrapped"),
-    ).select_from(src).where(*_done_in_period(wo, ctx), sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids))
+    ).select_from(src).where(sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids))
     if site is not None:
         sel = sel.where(sqlfuncs.in_ids(site.c.warehouse_id, ctx.warehouse_ids))
     return sel

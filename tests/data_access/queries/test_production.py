@@ -215,4 +215,6 @@ def test_scraps_are_read_for_the_period_work_orders_only(odoo_db):
     _, seen = statements_of(odoo_db.replica, odoo_db.replica.run, oee_sums, CO1, group_by="workcenter")
     sql = " ".join(seen[0].split())
     scrap_part = sql[sql.index("FROM stock_scrap"):sql.index("GROUP BY stock_scrap.workorder_id")]
-    assert "scrap_wo.date_finished >=" in scrap_part and "scrap_wo.date_finished <" in scrap_part
+    assert "JOIN period_wo ON period_wo.id = stock_scrap.workorder_id" in scrap_part
+    period_wo = sql[sql.index("period_wo AS ("):]
+    assert "mrp_workorder.date_finished >=" in period_wo and "mrp_workorder.date_finished <" in period_wo
