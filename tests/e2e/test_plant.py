@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from selenium.webdriver.common.by import By
 
+from dashboard.figures import SCALE_STORE
 from data_access.demo.scenario import STORY
 from helpers.auth_app import csrf_token
 from helpers.browser import clear_viewport, login, page_overflow_x, screenshot, set_viewport
@@ -210,6 +211,10 @@ def _outputs(key: str) -> list:
     return [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
 
 
+# The shell's screen scale, sent as State with every figure callback (as the browser does).
+SCALE = [{"id": SCALE_STORE, "property": "data", "value": 1}]
+
+
 def _post(client, app, output_id: str, inputs: list, state_=()):
     key = _callback_key(app, output_id)
     outputs = _outputs(key)
@@ -231,7 +236,7 @@ def _site_user_client(demo_app):
 
 def _plant_body(client, app, site: int):
     params = {"site": site, "metric": "oee", "days": 28, "as_of": date.today().isoformat()}
-    return _post(client, app, "plant-heatmap", [{"id": "plant-params", "property": "data", "value": params}])
+    return _post(client, app, "plant-heatmap", [{"id": "plant-params", "property": "data", "value": params}], SCALE)
 
 
 def test_forged_plant_callback_cannot_read_another_sites_rows(demo_app):
@@ -257,13 +262,14 @@ def _breakdown_work_order(demo_app) -> int:
 def test_forged_work_center_callbacks_cannot_read_another_sites_work_center(demo_app):
     client = _site_user_client(demo_app)
     params = {"workcenter_id": WC, "days": 28, "as_of": date.today().isoformat()}
-    body = _post(client, demo_app, "workcenter-tiles", [{"id": "workcenter-params", "property": "data", "value": params}])
+    body = _post(client, demo_app, "workcenter-tiles", [{"id": "workcenter-params", "property": "data", "value": params}],
+                 SCALE)
     text = body.get_data(as_text=True)
     assert body.status_code == 200 and "Not found" in text and "Hydraulic Press 2" not in text
     assert json.loads(text)["response"]["workcenter-wo-table"]["rowData"] == []
     own = dict(params, workcenter_id=1)  # Press Line 1 at Stuttgart: the control
     mine = json.loads(_post(client, demo_app, "workcenter-tiles",
-                            [{"id": "workcenter-params", "property": "data", "value": own}]).get_data(as_text=True))
+                            [{"id": "workcenter-params", "property": "data", "value": own}], SCALE).get_data(as_text=True))
     assert mine["response"]["workcenter-wo-table"]["rowData"]
     wo_id = _breakdown_work_order(demo_app)
 
