@@ -101,15 +101,15 @@ def test_heat_maps_trends_and_exceptions_of_the_whole_scope(page, as_user):
     as_user("exec")
     data = _find(page.layout(), "executive-view").data
     out = page._heatmaps(data=data)
-    assert len(out["sites"].data[0].z) == 5 and len(out["companies"].data[0].z) == 2
+    assert len(out["sites"]["data"][0]["z"]) == 5 and len(out["companies"]["data"][0]["z"]) == 2
     assert f"times in {service.settings().zone.key}" in str(out["fresh"])
     grid = _find(out["table"], "executive-cells")
     assert len(grid.rowData) == 5 * 9 + 2 * 4 and all("OK" not in r["status"] for r in grid.rowData)
-    trends = page._trends(data=data)
+    trends = page._trends(data=data, shown=True)  # the trends section scrolled into view
     shown = {col.children.id for col in trends["trends"].children}
     assert "executive-trend-oee" in shown and "executive-trend-dio" not in shown
     assert "365-day measures" in trends["note"]
-    assert "grade-bg-critical" in str(trends["exceptions"])
+    assert "grade-bg-critical" in str(page._exceptions(data=data))
 
 
 def test_a_scoped_executive_sees_only_their_company_and_a_tampered_store_is_refused(page, as_user):
@@ -117,12 +117,14 @@ def test_a_scoped_executive_sees_only_their_company_and_a_tampered_store_is_refu
     data = _find(page.layout(), "executive-view").data
     out = page._heatmaps(data=data)
     assert {row["id"].split("-")[1] for row in _find(out["table"], "executive-cells").rowData} == {"4", "5", "2"}
-    exceptions = str(page._trends(data=data)["exceptions"])
+    exceptions = str(page._exceptions(data=data))
     assert "Plzen" not in exceptions and "Stuttgart" not in exceptions
     for tampered in (dict(data, site=2, kpi="supplier_otif"), dict(data, company=1), dict(data, days=3000)):
-        for callback in (page._heatmaps, page._trends, page._detail):
+        for callback in (page._heatmaps, page._exceptions, page._detail):
             with pytest.raises(PreventUpdate):
                 callback(data=tampered)
+        with pytest.raises(PreventUpdate):
+            page._trends(data=tampered, shown=True)
 
 
 def test_the_detail_shows_amounts_in_the_company_currency(page, as_user):
