@@ -7,10 +7,11 @@ carries the sums, so rollups pool them and tooltips show numerator and denominat
 """
 from __future__ import annotations
 
+from dashboard.kpis.production import requested_kinds
 from dashboard.kpis.registry import Family, check_request, register
 from dashboard.kpis.types import KpiPoint, KpiUnavailable
-from data_access.queries.supply import customer_otif_sums, supplier_otif_sums
-from data_access.queries.supply_stock import inventory_turns_sums, stockout_sums
+from data_access.queries.supply import customer_otif_sums_by_kinds, supplier_otif_sums_by_kinds
+from data_access.queries.supply_stock import inventory_turns_sums, stockout_sums_by_kinds
 
 __all__ = ["ratio", "otif_points", "stockout_points", "turns_points", "compute_supplier_otif",
            "compute_customer_otif", "compute_stockout", "compute_inventory_turns", "DAYS_PER_YEAR"]
@@ -67,25 +68,35 @@ def _require(replica, module: str, why: str) -> None:
         raise KpiUnavailable(f"Odoo app not installed: {module} ({why})")
 
 
-def compute_supplier_otif(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
-    """The ``supplier_otif`` family: supplier_otif and late_po_lines."""
-    check_request(scope_kind, OTIF_SCOPES, bucket)
+def compute_supplier_otif(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
+    """The ``supplier_otif`` family: supplier_otif and late_po_lines, every requested scope kind (a
+    tuple, or one kind as a string) from one statement."""
+    kinds = requested_kinds(scope_kinds, OTIF_SCOPES, bucket)
     _require(replica, "purchase_stock", "receipts are not linked to purchase lines")
-    rows = replica.run(supplier_otif_sums, ctx, group_by=scope_kind, bucket=bucket)
-    return otif_points(rows, scope_kind, "supplier_otif", "late_po_lines")
+    if not kinds:
+        return []
+    sums = replica.run(supplier_otif_sums_by_kinds, ctx, kinds, bucket=bucket)
+    return [p for kind in kinds for p in otif_points(sums[kind], kind, "supplier_otif", "late_po_lines")]
 
 
-def compute_customer_otif(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
-    """The ``customer_otif`` family: customer_otif and late_so_lines."""
-    check_request(scope_kind, OTIF_SCOPES, bucket)
-    rows = replica.run(customer_otif_sums, ctx, group_by=scope_kind, bucket=bucket)
-    return otif_points(rows, scope_kind, "customer_otif", "late_so_lines")
+def compute_customer_otif(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
+    """The ``customer_otif`` family: customer_otif and late_so_lines, every requested scope kind from
+    one statement."""
+    kinds = requested_kinds(scope_kinds, OTIF_SCOPES, bucket)
+    if not kinds:
+        return []
+    sums = replica.run(customer_otif_sums_by_kinds, ctx, kinds, bucket=bucket)
+    return [p for kind in kinds for p in otif_points(sums[kind], kind, "customer_otif", "late_so_lines")]
 
 
-def compute_stockout(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
-    """The ``stockout`` family (a snapshot of now: the period and ``bucket`` do not apply)."""
-    check_request(scope_kind, STOCKOUT_SCOPES, bucket)
-    return stockout_points(replica.run(stockout_sums, ctx, group_by=scope_kind), scope_kind)
+def compute_stockout(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
+    """The ``stockout`` family (a snapshot of now: the period and ``bucket`` do not apply), every
+    requested scope kind from one statement."""
+    kinds = requested_kinds(scope_kinds, STOCKOUT_SCOPES, bucket)
+    if not kinds:
+        return []
+    sums = replica.run(stockout_sums_by_kinds, ctx, kinds)
+    return [p for kind in kinds for p in stockout_points(sums[kind], kind)]
 
 
 def compute_inventory_turns(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
@@ -98,10 +109,10 @@ def compute_inventory_turns(replica, ctx, scope_kind: str, bucket: str | None = 
 
 
 register(Family(name="supplier_otif", kpis=("supplier_otif", "late_po_lines"), scopes=OTIF_SCOPES,
-                compute=compute_supplier_otif, requires_modules=("purchase",)))
+                compute=compute_supplier_otif, requires_modules=("purchase",), multi_kind=True))
 register(Family(name="customer_otif", kpis=("customer_otif", "late_so_lines"), scopes=OTIF_SCOPES,
-                compute=compute_customer_otif, requires_modules=("sale", "sale_stock")))
+                compute=compute_customer_otif, requires_modules=("sale", "sale_stock"), multi_kind=True))
 register(Family(name="stockout", kpis=("stockout_rate",), scopes=STOCKOUT_SCOPES, compute=compute_stockout,
-                requires_modules=("stock",), snapshot=True))
+                requires_modules=("stock",), snapshot=True, multi_kind=True))
 register(Family(name="inventory_turns", kpis=("inventory_turns", "dio"), scopes=TURNS_SCOPES,
                 compute=compute_inventory_turns, requires_modules=("stock_account",)))

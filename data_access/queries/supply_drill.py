@@ -45,9 +45,10 @@ def _days(later: date, day_iso: str | None) -> int | None:
     return None if day_iso is None else (later - date.fromisoformat(str(day_iso)[:10])).days
 
 
-def _purchase_lines(conn, schema, ctx: QueryContext, where, partner_id, warehouse_id, limit: int) -> list[dict]:
+def _purchase_lines(conn, schema, ctx: QueryContext, where, partner_id, warehouse_id, limit: int, *,
+                    period: bool, backlog: bool) -> list[dict]:
     d = conn.dialect.name
-    f = purchase_line_facts(schema, ctx, d)
+    f = purchase_line_facts(schema, ctx, d, period=period, backlog=backlog)
     po, rp, pp, pt = schema.purchase_order, schema.res_partner, schema.product_product, schema.product_template
     stmt = (
         select(f.c.line_id, f.c.order_id, po.c.name.label("order_name"), f.c.partner_id, rp.c.name.label("partner_name"),
@@ -77,7 +78,7 @@ def late_po_lines(conn, schema, ctx: QueryContext, *, partner_id=None, warehouse
     d_day = as_of_day(ctx)
     return [{"model": "purchase.order.line", **{k: v for k, v in r.items() if k not in ("received_qty", "on_time_qty")},
              "qty_received": float(r["received_qty"]), "days_late": _days(d_day, r["planned_day"])}
-            for r in _purchase_lines(conn, schema, ctx, late, partner_id, warehouse_id, limit)]
+            for r in _purchase_lines(conn, schema, ctx, late, partner_id, warehouse_id, limit, period=False, backlog=True)]
 
 
 def supplier_otif_lines(conn, schema, ctx: QueryContext, *, partner_id=None, warehouse_id=None,
@@ -93,7 +94,7 @@ def supplier_otif_lines(conn, schema, ctx: QueryContext, *, partner_id=None, war
     return [{"model": "purchase.order.line", **{k: v for k, v in r.items() if k not in ("received_qty", "on_time_qty")},
              "qty_received": float(r["received_qty"]), "qty_on_time": float(r["on_time_qty"]),
              "otif": float(r["on_time_qty"]) >= float(r["product_qty"]) - QTY_EPSILON}
-            for r in _purchase_lines(conn, schema, ctx, in_p, partner_id, warehouse_id, limit)]
+            for r in _purchase_lines(conn, schema, ctx, in_p, partner_id, warehouse_id, limit, period=True, backlog=False)]
 
 
 def late_so_lines(conn, schema, ctx: QueryContext, *, partner_id=None, warehouse_id=None, limit: int = 200) -> list[dict]:
@@ -106,7 +107,7 @@ def late_so_lines(conn, schema, ctx: QueryContext, *, partner_id=None, warehouse
     from the promise day to D), oldest first.
     """
     d = conn.dialect.name
-    f = sale_line_facts(schema, ctx, d)
+    f = sale_line_facts(schema, ctx, d, period=False, backlog=True)
     so, rp, pp, pt = schema.sale_order, schema.res_partner, schema.product_product, schema.product_template
     stmt = (
         select(f.c.line_id, f.c.order_id, so.c.name.label("order_name"), f.c.partner_id, rp.c.name.label("partner_name"),

@@ -1,20 +1,21 @@
 """Stock sums (KPIS.md "Supply chain"): stockout rate of reordering rules, inventory turns and DIO terms.
 
-RAW SUMS only, one statement per call, grouped by the database; ``dashboard.kpis.supply`` makes
-the ratios.
+RAW SUMS only, one statement per call (every scope kind of stockout in the same one), grouped by the
+database; ``dashboard.kpis.supply`` makes the ratios.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from data_access import sqlfuncs
 from data_access.context import QueryContext
+from data_access.grouping import sums_by_kinds
 from data_access.queries.supply import check_choice
 
-__all__ = ["STOCKOUT_SCOPES", "TURNS_SCOPES", "TURNS_SAMPLES", "stockout_sums", "inventory_turns_sums",
-           "on_hand_per_product_warehouse"]
+__all__ = ["STOCKOUT_SCOPES", "TURNS_SCOPES", "TURNS_SAMPLES", "stockout_sums", "stockout_sums_by_kinds",
+           "inventory_turns_sums", "on_hand_per_product_warehouse"]
 
 STOCKOUT_SCOPES = ("warehouse", "company")
 TURNS_SCOPES = ("company",)
@@ -36,6 +37,28 @@ def on_hand_per_product_warehouse(schema):
     )
 
 
+def stockout_sums_by_kinds(conn, schema, ctx: QueryContext, kinds, *, bucket: str | None = None) -> dict[str, list[dict]]:
+    """``{kind: rows}`` for every scope kind of ``kinds`` (``warehouse``, ``company``) from ONE statement;
+    rows as ``stockout_sums`` returns them."""
+    kinds = tuple(kinds)
+    for kind in kinds:
+        check_choice(kind, STOCKOUT_SCOPES, "scope kind")
+    op = schema.stock_warehouse_orderpoint
+    oh = on_hand_per_product_warehouse(schema)
+    scopes = {"warehouse": op.c.warehouse_id, "company": op.c.company_id}
+    records = (
+        select(*[scopes[k].label(k) for k in kinds], literal(1).label("rules"),
+               case((func.coalesce(oh.c.qty, 0) <= 0, 1), else_=0).label("stockout_rules"))
+        .select_from(op.outerjoin(oh, and_(oh.c.product_id == op.c.product_id, oh.c.warehouse_id == op.c.warehouse_id)))
+        .where(op.c.active.is_(True),
+               sqlfuncs.in_ids(op.c.company_id, ctx.company_ids),
+               sqlfuncs.in_ids(op.c.warehouse_id, ctx.warehouse_ids))
+    )
+    sums = sums_by_kinds(conn, records, kinds, ("rules", "stockout_rules"))
+    return {kind: [{"scope_id": r["scope_id"], "bucket": None, "rules": int(r["rules"]),
+                    "stockout_rules": int(r["stockout_rules"])} for r in rows] for kind, rows in sums.items()}
+
+
 def stockout_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket: str | None = None) -> list[dict]:
     """Active reordering rules and those whose product is out of stock in the rule's warehouse.
 
@@ -45,21 +68,7 @@ def stockout_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket: str
     rule whose product has no quant in the warehouse has on-hand 0).
     """
     check_choice(group_by, STOCKOUT_SCOPES, "scope kind")
-    op = schema.stock_warehouse_orderpoint
-    oh = on_hand_per_product_warehouse(schema)
-    scope = {"warehouse": op.c.warehouse_id, "company": op.c.company_id}[group_by]
-    stmt = (
-        select(scope.label("scope_id"), func.count().label("rules"),
-               func.sum(case((func.coalesce(oh.c.qty, 0) <= 0, 1), else_=0)).label("stockout_rules"))
-        .select_from(op.outerjoin(oh, and_(oh.c.product_id == op.c.product_id, oh.c.warehouse_id == op.c.warehouse_id)))
-        .where(op.c.active.is_(True), scope.is_not(None),
-               sqlfuncs.in_ids(op.c.company_id, ctx.company_ids),
-               sqlfuncs.in_ids(op.c.warehouse_id, ctx.warehouse_ids))
-        .group_by(scope)
-        .order_by(scope)
-    )
-    return [{"scope_id": int(r.scope_id), "bucket": None, "rules": int(r.rules),
-             "stockout_rules": int(r.stockout_rules or 0)} for r in conn.execute(stmt)]
+    return stockout_sums_by_kinds(conn, schema, ctx, (group_by,))[group_by]
 
 
 def inventory_turns_sums(conn, schema, ctx: QueryContext, *, group_by: str = "company",
