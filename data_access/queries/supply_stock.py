@@ -77,7 +77,7 @@ def inventory_turns_sums(conn, schema, ctx: QueryContext, *, group_by: str = "co
 
     Uses only ``ctx.end`` (the end of D): the 365-day window replaces the period, so ``ctx.start`` is
     ignored, and so is ``bucket`` (rows carry ``None``). ``ctx.warehouse_ids`` does not apply
-    (valuation layers have no site). One statement with conditional sums, per
+    (valuation layers have no site). One statement, one pass over the layers, per
     ``stock_valuation_layer.company_id``.
 
     Returns dicts ``scope_id, bucket, cogs`` (minus the value of layers created in
@@ -86,24 +86,38 @@ def inventory_turns_sums(conn, schema, ctx: QueryContext, *, group_by: str = "co
     ``inventory_value_sum`` (their sum) and ``samples`` (13).
     """
     check_choice(group_by, TURNS_SCOPES, "scope kind")
-    svl, m = schema.stock_valuation_layer, schema.stock_move
-    src = schema.stock_location.alias("src")
-    dst = schema.stock_location.alias("dst")
-    to_or_from_customer = or_(src.c.usage == "customer", dst.c.usage == "customer")
+    svl, m, loc = schema.stock_valuation_layer, schema.stock_move, schema.stock_location
+    customer = select(loc.c.id).where(loc.c.usage == "customer")
+    customer_moves = (select(m.c.id).where(or_(m.c.location_id.in_(customer), m.c.location_dest_id.in_(customer)))
+                      .subquery("customer_moves"))
     window_start = ctx.end - timedelta(days=TURNS_DAYS)
-    snapshots = [func.sum(case((svl.c.create_date < ctx.end - timedelta(days=30 * k), svl.c.value), else_=0))
-                 .label(f"value_{k}") for k in range(TURNS_SAMPLES)]
-    stmt = (
-        select(svl.c.company_id.label("scope_id"),
-               func.sum(case((and_(svl.c.create_date >= window_start, to_or_from_customer), svl.c.value), else_=0))
-               .label("customer_value"), *snapshots)
-        .select_from(svl.outerjoin(m, m.c.id == svl.c.stock_move_id)
-                     .outerjoin(src, src.c.id == m.c.location_id)
-                     .outerjoin(dst, dst.c.id == m.c.location_dest_id))
+    # Each layer is read once: ``sample`` is the last snapshot it belongs to (k: created before the
+    # end of D - 30 k days), so snapshot k sums the samples >= k (13 sums over a few rows, not over
+    # every layer); only the moves of layers in the 365 days are looked up, and only their ids.
+    sample = case(*[(svl.c.create_date < ctx.end - timedelta(days=30 * k), k) for k in range(TURNS_SAMPLES - 1, 0, -1)],
+                  else_=0)
+    layers = (
+        select(svl.c.company_id, sample.label("sample"), svl.c.value,
+               case((customer_moves.c.id.is_not(None), svl.c.value), else_=0).label("customer_value"))
+        .select_from(svl.outerjoin(customer_moves, and_(customer_moves.c.id == svl.c.stock_move_id,
+                                                        svl.c.create_date >= window_start)))
         .where(svl.c.create_date < ctx.end, svl.c.company_id.is_not(None),
                sqlfuncs.in_ids(svl.c.company_id, ctx.company_ids))
-        .group_by(svl.c.company_id)
-        .order_by(svl.c.company_id)
+        .subquery("layers")
+    )
+    per_sample = (
+        select(layers.c.company_id, layers.c.sample, func.sum(layers.c.value).label("value"),
+               func.sum(layers.c.customer_value).label("customer_value"))
+        .group_by(layers.c.company_id, layers.c.sample)
+        .subquery("per_sample")
+    )
+    snapshots = [func.sum(case((per_sample.c.sample >= k, per_sample.c.value), else_=0)).label(f"value_{k}")
+                 for k in range(TURNS_SAMPLES)]
+    stmt = (
+        select(per_sample.c.company_id.label("scope_id"), func.sum(per_sample.c.customer_value).label("customer_value"),
+               *snapshots)
+        .group_by(per_sample.c.company_id)
+        .order_by(per_sample.c.company_id)
     )
     out = []
     for r in conn.execute(stmt):

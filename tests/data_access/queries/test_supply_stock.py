@@ -61,3 +61,18 @@ def test_inventory_turns_ignores_period_start_and_scopes_companies(odoo_db):
     assert rows[1]["cogs"] == 0.0 and rows[1]["inventory_value_sum"] == pytest.approx(1998.0)
     with pytest.raises(ValueError):
         odoo_db.replica.run(supply_stock.inventory_turns_sums, JUNE, group_by="warehouse")
+
+
+# Each layer is read once and counted in the snapshots it belongs to: the end of D - 30 k days is
+# 1 July 2026 - 30 k days; a layer created exactly at one of those instants is not in that snapshot.
+def test_inventory_snapshots_at_their_boundaries(odoo_db):
+    from helpers.supply_rows import base
+
+    base(odoo_db)
+    odoo_db.insert("stock_valuation_layer", *[
+        {"id": i, "create_date": dt(when), "value": value, "company_id": 1, "product_id": 1, "quantity": 1}
+        for i, when, value in ((1, "2026-06-01 00:00:00", 100), (2, "2026-05-31 23:59:59", 10),
+                               (3, "2025-07-06 00:00:00", 1), (4, "2025-07-05 23:59:59", 1000))])
+    [r] = odoo_db.replica.run(supply_stock.inventory_turns_sums, JUNE, group_by="company")
+    assert r["inventory_values"] == pytest.approx([1111.0, 1011.0] + [1001.0] * 10 + [1000.0])
+    assert r["cogs"] == 0.0
