@@ -18,7 +18,8 @@ Which lines are read: the cost grows with the period, not with the history.
   ``commitment_date`` lies in P widened by a day, or which have none and whose ``date_order`` lies in
   that window widened by the largest ``|customer_lead|``). The exact local-day test is applied on top.
 - The late-line backlog (lines planned / promised before D, short by the end of D, whenever planned)
-  is found among the lines that can be short at the end of D, see ``_open_purchase_line``.
+  is found among the lines that can be short at the end of D: those Odoo still counts as short, and
+  those with a move after D (see "Which lines can count" below).
 
 Quantities are compared in the unit of the line (KPIS.md): a move's ``quantity`` is in the move's
 ``product_uom``; when it differs from the line's unit it is converted as Odoo's
@@ -122,28 +123,37 @@ def _moves_per_line(schema, lines, link_col: str, signed_on_time, signed_by_end,
 # The late-line backlog asks, for every line planned / promised before D however old, whether its
 # received / delivered quantity by the end of D is short. Reading every line of the history (and its
 # moves) for that is what made these KPIs cost the history. The lines that can be short at the end
-# of D are, exactly:
+# of D are:
 #   (a) the lines Odoo itself still counts as short NOW: ``purchase_order_line.qty_received <
 #       product_qty`` / ``sale_order_line.qty_delivered < product_uom_qty``. Both are stored computed
-#       fields of purchase_stock / sale_stock (17.0 and 18.0), recomputed by Odoo whenever a linked
-#       move changes state, from the line's done moves (``_compute_qty_received`` /
-#       ``_compute_qty_delivered``): KPIS.md defines received(L, T) / delivered(L, T) as exactly that
-#       computation restricted to the moves dated before T, so for a line without done moves dated
-#       at or after the end of D, received(L, end of D) = received(L, now) = the stored field; and
+#       fields of purchase_stock / sale_stock (17.0 and 18.0), which Odoo recomputes from the line's
+#       done moves whenever one of them changes (``_compute_qty_received`` /
+#       ``_compute_qty_delivered``, depending on ``move_ids.state``). KPIS.md defines received(L, T) /
+#       delivered(L, T) as that very computation over the moves dated before T, so for a line with
+#       no done move dated at or after the end of D, received(L, end of D) = received(L, now) = the
+#       stored field. Both fields are in the line's unit, the unit of ``product_qty`` /
+#       ``product_uom_qty``, as KPIS.md compares them; and
 #   (b) the lines with a done move dated at or after the end of D (a receipt, delivery, return or
-#       re-delivery after D): their quantity at the end of D may differ from the stored one, in
-#       either direction (completed after D: late at D though complete now; returned after D: short
-#       now though complete at D).
-# A later return that reopens a line puts it in (a) (and in (b)); a line returned before D and sent
-# again after D is complete now but in (b); a line fully received before D and untouched since is in
-# neither and is not late, as the exact test says. Units: the stored field is in the line's unit,
-# the unit of ``product_qty`` / ``product_uom_qty``, as the comparison of KPIS.md.
-# Where the stored field does not come from moves (``qty_received_method`` is not 'stock_moves' /
-# ``qty_delivered_method`` is not 'stock_move': services, manual or analytic quantities) or is unset
-# (NULL, read as 0), the line is always a candidate, so the facts decide from its moves. Odoo leaves
-# one choice to us there: KPIS.md defines every line's quantity from its moves, whatever its method.
-# The exact tests (planned / promise day, quantities by the end of D from the moves) are then applied
-# to the candidates, so (a) and (b) only have to contain every late line, never to be exact.
+#       re-delivery after D): their quantity at the end of D may differ from the stored one either
+#       way (completed after D: late at D though complete now; returned after D: short now though
+#       complete at D).
+# So a return after D that reopens a line finds it through (a) and (b); a line returned before D and
+# sent again after D is complete now but in (b); a line fully received before D and untouched since
+# is in neither, and not late. The exact tests (the planned / promise day, the quantity by the end of
+# D from the moves) are applied to these candidates, so (a) and (b) only have to hold every late line.
+# Where KPIS.md leaves a choice, Odoo's semantics decide:
+# - "By the end of D" is the instant 00:00 after D (periods are half-open): (b) starts there, not at
+#   D's start; a move during D counts by the end of D and in the stored field alike.
+# - A line whose stored quantity is not computed from moves (``qty_received_method`` other than
+#   'stock_moves': 'manual' for services; ``qty_delivered_method`` other than 'stock_move': 'manual',
+#   'analytic', 'timesheet') holds a quantity typed in or booked elsewhere in Odoo, while KPIS.md
+#   counts the moves of every line: such a line is always a candidate, and its moves decide (none:
+#   short). So is a line whose stored field is unset (NULL, read as 0).
+# - The move sums of this module follow KPIS.md v1 (every return nets; no "Update quantities" flag,
+#   kit or per-move rounding yet: issue 12). Where they part from Odoo's own count, the stored field,
+#   which is KPIS.md's received / delivered quantity, decides for a line untouched since D.
+# - An entity with no line in P and no late line has no data: it is left out (the history read
+#   reported it with 0 late lines).
 
 def _open_purchase_line(pol) -> ColumnElement:
     """Odoo counts the purchase line as not fully received now, or its stored quantity is not from moves."""
