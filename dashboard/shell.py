@@ -71,5 +71,9 @@ def init_app(app: dash.Dash) -> None:
                             State("shell-collapse", "is_open"), prevent_initial_call=True)
     # The page's type scale (app.css grows rem on wall and 4K screens), read in the browser before any page's
     # figures are built (those need a server round trip): figures, sized in pixels, follow it.
-    app.clientside_callback("function (_) { return parseFloat(getComputedStyle(document.documentElement).fontSize) / 16; }",
-                            Output(SCALE_STORE, "data"), Input("_pages_location", "pathname"))
+    # Unchanged, it is not set again (page callbacks take it as an Input: a resize across a breakpoint,
+    # assets/screen-scale.js, rebuilds the figures; a navigation does not).
+    app.clientside_callback(
+        "function (_, now) { var s = parseFloat(getComputedStyle(document.documentElement).fontSize) / 16;"
+        " return s === now ? dash_clientside.no_update : s; }",
+        Output(SCALE_STORE, "data"), Input("_pages_location", "pathname"), State(SCALE_STORE, "data"))

@@ -218,7 +218,7 @@ def _drill(site_click, company_click, data, *, access):
 
 @callback(output=dict(sites=Output(ID("heatmap"), "figure"), companies=Output(ID("company-heatmap"), "figure"),
                       table=Output(ID("table"), "children"), fresh=Output(ID("freshness"), "children")),
-          inputs=dict(data=Input(ID("view"), "data"), scale=State(SCALE_STORE, "data")))
+          inputs=dict(data=Input(ID("view"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
 def _heatmaps(data, scale=1, *, access):
     view, scale = _view(data), screen_scale(scale)
@@ -293,8 +293,8 @@ clientside_callback(ClientsideFunction("executive", "watchTrends"), Output(ID("t
 
 @callback(output=dict(trends=Output(ID("trends"), "children"), scope=Output(ID("trend-scope"), "children"),
                       note=Output(ID("trend-note"), "children")),
-          inputs=dict(data=Input(ID("view"), "data"), shown=Input(ID("trends-shown"), "data")),
-          state=dict(scale=State(SCALE_STORE, "data")), prevent_initial_call=True)
+          inputs=dict(data=Input(ID("view"), "data"), shown=Input(ID("trends-shown"), "data"),
+                      scale=Input(SCALE_STORE, "data")), prevent_initial_call=True)
 @guarded(spec.key)
 def _trends(data, shown, scale=1, *, access):
     """The weekly trends of the headline KPIs, once their section is in view (nobody pays 13 charts that
@@ -318,7 +318,7 @@ def _trends(data, shown, scale=1, *, access):
     return service.rendered("executive.trends", access, _parts(view, sites, comps, weekly, scale=scale), build)
 
 
-@callback(Output(ID("detail"), "children"), inputs=dict(data=Input(ID("view"), "data"), scale=State(SCALE_STORE, "data")))
+@callback(Output(ID("detail"), "children"), inputs=dict(data=Input(ID("view"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
 def _detail(data, scale=1, *, access):
     """The drilled KPI: its tile, formula and owner, the per-partner breakdown and the weekly trend."""

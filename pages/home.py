@@ -1,6 +1,6 @@
 """Home: where each role starts. The role's own KPIs per company (and per site), the pages it may open,
 and one line of data health. Registered (``register_page``) from its declaration in ``PAGES``."""
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, callback, dcc, html
 
 from dashboard import components as ui
 from dashboard import service
@@ -38,7 +38,7 @@ def layout(**_query):
 
 
 @callback(output=dict(kpis=Output(spec.id("kpis"), "children"), fresh=Output(spec.id("freshness"), "children")),
-          inputs=dict(_mounted=Input(spec.id("kpis"), "id"), scale=State(SCALE_STORE, "data")))
+          inputs=dict(_mounted=Input(spec.id("kpis"), "id"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
 def _kpis(_mounted, scale=None, *, access):
     """The role's KPIs for the last 30 days: per company as tiles, per site as a heat map. Rendered once per

@@ -160,7 +160,7 @@ def _only(message) -> dict:
     return {**{name: no_update for name in _BODY}, "message": message, "shown": {"display": "none"}, "fresh": ""}
 
 
-@callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=State(SCALE_STORE, "data")))
+@callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
 def _body(data, scale=None, *, access):
     """Everything about one site, after checking again on the server that the caller may see it (the

@@ -114,7 +114,7 @@ _BODY = dict(message=Output(spec.id("message"), "children"), shown=Output(spec.i
              workorders=Output(spec.id("wo-table"), "rowData"), fresh=Output(spec.id("freshness"), "children"))
 
 
-@callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=State(SCALE_STORE, "data")))
+@callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
 def _body(data, scale=None, *, access):
     """The work center's figures and work orders, after checking on the server that it is in scope. Rendered

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers.browser import PHONE, SIZES, clear_viewport, login, page_overflow_x, screenshot, set_viewport
+from helpers.browser import PHONE, SIZES, clear_viewport, login, page_overflow_x, resize_to, screenshot, set_viewport, settled
 
 BREAKDOWN_SITE = 2  # data_access.demo.scenario.STORY["breakdown_warehouse_id"]: Plzen plant
 DEMO_SITES = ("Stuttgart", "Plzen", "Queretaro", "Neuss", "Atlanta")
@@ -51,9 +51,8 @@ def _wait_url(duo, fragment, timeout=30):
 
 
 def _settled(duo):
-    """Every callback has answered (no component loading): nothing in flight when the server stops."""
-    WebDriverWait(duo.driver, 60).until(
-        lambda d: d.execute_script("return document.querySelectorAll('[data-dash-is-loading]').length") == 0)
+    """Every callback has answered: nothing in flight when the server stops."""
+    settled(duo)
 
 
 def _drill(duo, graph_id, row, col, fragment):
@@ -109,7 +108,7 @@ def test_overview_badges_layout_and_a_drill_that_keeps_the_period(app_duo):
     screenshot(duo, "executive-phone-exceptions", sizes=[PHONE])
     duo.driver.execute_script("window.scrollTo(0, 0)")
     for size in ((1280, 800), PHONE):
-        set_viewport(duo, *size)
+        resize_to(duo, *size)
         assert page_overflow_x(duo) <= 0, size  # negative by the width of a vertical scroll bar
     clear_viewport(duo)
     duo.driver.execute_script("document.getElementById('executive-trend-note').scrollIntoView()")

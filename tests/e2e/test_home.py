@@ -6,7 +6,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers.browser import PHONE, clear_viewport, login, page_overflow_x, screenshot, set_viewport
+from helpers.browser import PHONE, clear_viewport, login, page_overflow_x, resize_to, screenshot
 
 # A company-1 tile each role must see with a value, the words its header names, whether sites x KPIs shows.
 ROLES = {
@@ -70,7 +70,7 @@ def test_home_on_a_phone_and_a_laptop_folds_the_navbar_and_never_scrolls_sideway
     login(duo, "exec")
     duo.wait_for_element("#home-kpi-oee-1", timeout=30)
     duo.wait_for_element("#home-health .home-health-line", timeout=20)
-    set_viewport(duo, *PHONE)
+    resize_to(duo, *PHONE)
     WebDriverWait(duo.driver, 10).until(lambda d: not d.find_element(By.ID, "shell-nav-executive").is_displayed())
     assert page_overflow_x(duo) == 0
     duo.find_element("#shell-toggler").click()
@@ -83,7 +83,7 @@ def test_home_on_a_phone_and_a_laptop_folds_the_navbar_and_never_scrolls_sideway
     duo.driver.back()
     duo.wait_for_element("#home-kpi-oee-1", timeout=30)
     screenshot(duo, "home-exec-phone", sizes=[PHONE])
-    set_viewport(duo, 1280, 800)
+    resize_to(duo, 1280, 800)
     _visible(duo, "#shell-nav-executive")
     assert not duo.find_element("#shell-toggler").is_displayed()
     assert page_overflow_x(duo) <= 0  # negative: the vertical scrollbar's width, nothing to scroll sideways

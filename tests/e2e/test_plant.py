@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from dashboard.figures import SCALE_STORE
 from data_access.demo.scenario import STORY
 from helpers.auth_app import csrf_token
-from helpers.browser import clear_viewport, login, page_overflow_x, screenshot, set_viewport
+from helpers.browser import clear_viewport, login, page_overflow_x, resize_to, screenshot
 
 WC = STORY["breakdown_workcenter_id"]
 SITE = STORY["breakdown_warehouse_id"]
@@ -91,8 +91,7 @@ def test_drill_from_the_executive_keeps_the_period_then_work_center_and_work_ord
     late_text = duo.find_element("#plant-late").text
     assert "late" in late_text and " 0 h late" not in late_text
     # laptop: no sideways page scroll, the long heat map scrolls in its frame
-    set_viewport(duo, 1280, 800)
-    time.sleep(0.8)
+    resize_to(duo, 1280, 800)
     assert page_overflow_x(duo) <= 0  # negative: the vertical scroll bar
     clear_viewport(duo)
     screenshot(duo, "plant")
@@ -112,8 +111,7 @@ def test_drill_from_the_executive_keeps_the_period_then_work_center_and_work_ord
     panel = duo.find_element("#workcenter-wo-panel").text
     assert "Time logs" in panel and "Scraps" in panel and "MO" in panel
     _wait_url(duo, "wo=")
-    set_viewport(duo, 1280, 800)
-    time.sleep(0.8)
+    resize_to(duo, 1280, 800)
     assert page_overflow_x(duo) <= 0  # negative: the vertical scroll bar
     clear_viewport(duo)
     screenshot(duo, "workcenter")
@@ -211,7 +209,7 @@ def _outputs(key: str) -> list:
     return [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
 
 
-# The shell's screen scale, sent as State with every figure callback (as the browser does).
+# The shell's screen scale, an Input of every figure callback (the browser sends it with the others).
 SCALE = [{"id": SCALE_STORE, "property": "data", "value": 1}]
 
 
@@ -236,7 +234,7 @@ def _site_user_client(demo_app):
 
 def _plant_body(client, app, site: int):
     params = {"site": site, "metric": "oee", "days": 28, "as_of": date.today().isoformat()}
-    return _post(client, app, "plant-heatmap", [{"id": "plant-params", "property": "data", "value": params}], SCALE)
+    return _post(client, app, "plant-heatmap", [{"id": "plant-params", "property": "data", "value": params}, *SCALE])
 
 
 def test_forged_plant_callback_cannot_read_another_sites_rows(demo_app):
@@ -262,14 +260,14 @@ def _breakdown_work_order(demo_app) -> int:
 def test_forged_work_center_callbacks_cannot_read_another_sites_work_center(demo_app):
     client = _site_user_client(demo_app)
     params = {"workcenter_id": WC, "days": 28, "as_of": date.today().isoformat()}
-    body = _post(client, demo_app, "workcenter-tiles", [{"id": "workcenter-params", "property": "data", "value": params}],
-                 SCALE)
+    body = _post(client, demo_app, "workcenter-tiles", [{"id": "workcenter-params", "property": "data", "value": params},
+                                                                        *SCALE])
     text = body.get_data(as_text=True)
     assert body.status_code == 200 and "Not found" in text and "Hydraulic Press 2" not in text
     assert json.loads(text)["response"]["workcenter-wo-table"]["rowData"] == []
     own = dict(params, workcenter_id=1)  # Press Line 1 at Stuttgart: the control
     mine = json.loads(_post(client, demo_app, "workcenter-tiles",
-                            [{"id": "workcenter-params", "property": "data", "value": own}], SCALE).get_data(as_text=True))
+                            [{"id": "workcenter-params", "property": "data", "value": own}, *SCALE]).get_data(as_text=True))
     assert mine["response"]["workcenter-wo-table"]["rowData"]
     wo_id = _breakdown_work_order(demo_app)
 

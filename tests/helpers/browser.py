@@ -38,17 +38,42 @@ def page_overflow_x(duo) -> int:
         "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth;"))
 
 
-def screenshot(duo, name: str, sizes=SIZES, settle_s: float = 0.6) -> list[Path]:
-    """Save ``test-artifacts/<name>-<w>x<h>.png`` at each size (not committed); returns the paths."""
+def settled(duo, timeout: float = 60) -> None:
+    """Every callback has answered (no component loading)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(duo.driver, timeout).until(
+        lambda d: d.execute_script("return document.querySelectorAll('[data-dash-is-loading]').length") == 0)
+
+
+def _resized(duo, settle_s: float) -> None:
+    """After a resize: assets/screen-scale.js waits 250 ms, then figures crossing a type-scale breakpoint are
+    rebuilt on the server; plotly re-lays out responsive graphs."""
     import time
 
+    time.sleep(0.35)
+    settled(duo)
+    time.sleep(settle_s)
+
+
+def resize_to(duo, width: int, height: int) -> None:
+    """``set_viewport``, then wait until the page has followed (figures rebuilt for the type scale)."""
+    set_viewport(duo, width, height)
+    _resized(duo, 0.3)
+
+
+def screenshot(duo, name: str, sizes=SIZES, settle_s: float = 0.6) -> list[Path]:
+    """Save ``test-artifacts/<name>-<w>x<h>.png`` at each size (not committed), each as a screen of that size
+    shows it (figures rebuilt for its type scale); returns the paths. The page is back at the window's size
+    and settled when it returns."""
     ARTIFACTS.mkdir(exist_ok=True)
     paths = []
     for width, height in sizes:
         set_viewport(duo, width, height)
-        time.sleep(settle_s)  # plotly re-lays out responsive graphs on resize
+        _resized(duo, settle_s)
         path = ARTIFACTS / f"{name}-{width}x{height}.png"
         duo.driver.save_screenshot(str(path))
         paths.append(path)
     clear_viewport(duo)
+    _resized(duo, 0)
     return paths
