@@ -18,7 +18,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components, service
 from dashboard.auth import guarded, page_access
-from dashboard.figures import SCALE_STORE, empty_figure, screen_scale
+from dashboard.figures import SCALE_STORE, empty_figure, graph_style, screen_scale
 from dashboard.formats import fmt_date
 from dashboard.kpis.catalogue import HEADLINE_COMPANY_KPIS, HEADLINE_SITE_KPIS
 from dashboard.pages_registry import register
@@ -82,7 +82,8 @@ def _filters(view: View, sites, comps):
 
 def _graph(graph_id: str, height: int, frame_class: str):
     """A heat map in its own scrolling frame (a phone scrolls the frame, never the page)."""
-    graph = dcc.Graph(id=graph_id, config=GRAPH_CONFIG, figure=empty_figure("Loading…", height=height))
+    loading = empty_figure("Loading…", height=height)
+    graph = dcc.Graph(id=graph_id, config=GRAPH_CONFIG, figure=loading, style=graph_style(loading))
     return html.Div(dcc.Loading(graph, type="default"), className=f"frame-scroll {frame_class}")
 
 
@@ -217,7 +218,8 @@ def _drill(site_click, company_click, data, *, access):
 
 
 @callback(output=dict(sites=Output(ID("heatmap"), "figure"), companies=Output(ID("company-heatmap"), "figure"),
-                      table=Output(ID("table"), "children"), fresh=Output(ID("freshness"), "children")),
+                      table=Output(ID("table"), "children"), fresh=Output(ID("freshness"), "children"),
+                      sites_style=Output(ID("heatmap"), "style"), companies_style=Output(ID("company-heatmap"), "style")),
           inputs=dict(data=Input(ID("view"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
 def _heatmaps(data, scale=1, *, access):
@@ -229,7 +231,8 @@ def _heatmaps(data, scale=1, *, access):
         before = service.kpi_results(access, view.as_of - timedelta(days=view.days), view.days,
                                      kpis=HEADLINE, scope_kinds=SCOPES)
     except service.DataError as error:
-        return dict(sites=empty_figure(error.user_message), companies=empty_figure(""),
+        failed = empty_figure(error.user_message)
+        return dict(sites=failed, companies=empty_figure(""), sites_style=graph_style(failed), companies_style=graph_style(failed),
                     table=components.error_alert(error.user_message), fresh="")
     shown = replace(view, kpi=None)  # the drilled KPI changes nothing here
 
@@ -250,7 +253,8 @@ def _heatmaps(data, scale=1, *, access):
         return dict(sites=site_fig, companies=company_fig, table=table)
 
     built = service.rendered("executive.heatmaps", access, _parts(shown, sites, comps, now, before, scale=scale), build)
-    return dict(built, fresh=components.freshness(now["computed_at"], service.settings().zone))
+    return dict(built, fresh=components.freshness(now["computed_at"], service.settings().zone),
+                sites_style=graph_style(built["sites"]), companies_style=graph_style(built["companies"]))
 
 
 @callback(Output(ID("exceptions"), "children"), inputs=dict(data=Input(ID("view"), "data")))

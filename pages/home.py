@@ -6,7 +6,7 @@ from dashboard import components as ui
 from dashboard import service
 from dashboard.auth import guarded, page_access
 from dashboard.auth.roles import can_open
-from dashboard.figures import SCALE_STORE, for_screen, screen_scale
+from dashboard.figures import SCALE_STORE, for_screen, graph_style, screen_scale
 from dashboard.pages_registry import register
 from dashboard.shell import nav_pages
 from dashboard.urlstate import DEFAULT_DAYS
@@ -62,7 +62,7 @@ def _kpis(_mounted, scale=None, *, access):
             figure = for_screen(site_heatmap(by_site, data["results"], sites, companies, catalogue, DEFAULT_DAYS), scale)
             body += [html.H4("By site", className="section-title"),
                      html.Div(dcc.Graph(figure=figure, config=_GRAPH, id=spec.id("sites"), className="home-sites-graph",
-                                        style={"minWidth": f"{(160 + 110 * len(by_site)) * scale:.0f}px"}),
+                                        style=graph_style(figure, minWidth=f"{(160 + 110 * len(by_site)) * scale:.0f}px")),
                               className="frame-scroll home-sites")]
         body.append(ui.legend())
         return body

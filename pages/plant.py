@@ -22,7 +22,7 @@ from dashboard.components import (
     signed_out,
     tile_grid,
 )
-from dashboard.figures import SCALE_STORE, empty_figure, for_screen, screen_scale
+from dashboard.figures import SCALE_STORE, empty_figure, for_screen, graph_style, screen_scale
 from dashboard.pages_registry import register
 from dashboard.urlstate import as_id, parse_query, period_days
 from dashboard.views.plant import (
@@ -200,8 +200,8 @@ def _body(data, scale=None, *, access):
         return {
             "message": None, "shown": {}, "tiles": tile_grid(tiles),
             "title": f"{METRIC_LABELS[metric]} by work center and day · {site_name}",
-            "heatmap": for_screen(figure, scale), "rows": [wc for wc, _ in rows],
-            "width": {"minWidth": f"{heatmap_min_width(days) * scale:.0f}px"} if rows else {},
+            "heatmap": (shown := for_screen(figure, scale)), "rows": [wc for wc, _ in rows],
+            "width": graph_style(shown, minWidth=f"{heatmap_min_width(days) * scale:.0f}px") if rows else graph_style(shown),
             "workcenters": workcenter_rows(rows, per_wc, catalogue, days, lambda wc: links[wc]),
             "late": late_rows(late, settings.zone, settings.odoo_base_url),
             "late_note": f"Showing the worst {LATE_LIMIT}." if summary["capped"] else

@@ -8,7 +8,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import components as comp
 from dashboard import service
 from dashboard.auth import guarded, page_access
-from dashboard.figures import SCALE_STORE, empty_figure, for_screen, kpi_trend, oee_decomposition, pareto, screen_scale
+from dashboard.figures import SCALE_STORE, empty_figure, for_screen, graph_style, kpi_trend, oee_decomposition, pareto, screen_scale
 from dashboard.pages_registry import register
 from dashboard.urlstate import Invalid, as_id, href, parse_id, parse_query
 from dashboard.views.plant import OEE_KPIS, period_options, plant_href
@@ -27,7 +27,8 @@ _GRAPH = {"displayModeBar": False, "responsive": True}
 
 
 def _graph(name: str) -> dcc.Loading:
-    return dcc.Loading(dcc.Graph(id=spec.id(name), config=_GRAPH, figure=empty_figure("Loading…")))
+    loading = empty_figure("Loading…")
+    return dcc.Loading(dcc.Graph(id=spec.id(name), config=_GRAPH, figure=loading, style=graph_style(loading)))
 
 
 def layout(workcenter_id=None, **query):
@@ -111,7 +112,10 @@ def _to_url(days, data, wo, *, access):
 _BODY = dict(message=Output(spec.id("message"), "children"), shown=Output(spec.id("content"), "style"),
              tiles=Output(spec.id("tiles"), "children"), oee=Output(spec.id("oee"), "figure"),
              pareto=Output(spec.id("pareto"), "figure"), trend=Output(spec.id("trend"), "figure"),
-             workorders=Output(spec.id("wo-table"), "rowData"), fresh=Output(spec.id("freshness"), "children"))
+             workorders=Output(spec.id("wo-table"), "rowData"), fresh=Output(spec.id("freshness"), "children"),
+             styles=[Output(spec.id(name), "style") for name in ("oee", "pareto", "trend")])
+# Nothing changes but what a message path sets (a group of outputs wants one no_update each).
+_UNCHANGED = {k: [no_update] * len(v) if isinstance(v, list) else no_update for k, v in _BODY.items()}
 
 
 @callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=Input(SCALE_STORE, "data")))
@@ -122,7 +126,7 @@ def _body(data, scale=None, *, access):
     try:
         scope = _scope(access, data)
         if scope is None:
-            return {**{k: no_update for k in _BODY}, "message": comp.not_found("This work center"),
+            return {**_UNCHANGED, "message": comp.not_found("This work center"),
                     "shown": {"display": "none"}, "fresh": "", "workorders": []}
         wc_id, as_of, days = scope
         period = service.kpi_results(access, as_of, days, kpis=OEE_KPIS, scope_kinds=("workcenter",))
@@ -130,7 +134,7 @@ def _body(data, scale=None, *, access):
         losses = service.downtime_pareto(access, as_of, days, wc_id)
         wos = service.workcenter_workorders(access, as_of, days, wc_id)
     except service.DataError as error:
-        return {**{k: no_update for k in _BODY}, "message": comp.error_alert(error.user_message),
+        return {**_UNCHANGED, "message": comp.error_alert(error.user_message),
                 "shown": {"display": "none"}, "fresh": ""}
     catalogue, settings = service.catalogue(), service.settings()
     scale = screen_scale(scale)
@@ -157,7 +161,8 @@ def _body(data, scale=None, *, access):
     parts = {"view": [wc_id, as_of, days], "scale": scale, "computed_at": [period["computed_at"], daily["computed_at"]],
              "losses": losses, "workorders": wos, "zone": settings.zone.key}
     built = service.rendered("workcenter.body", access, parts, build)
-    return dict(built, fresh=comp.freshness(min(period["computed_at"], daily["computed_at"]), settings.zone))
+    return dict(built, fresh=comp.freshness(min(period["computed_at"], daily["computed_at"]), settings.zone),
+                styles=[graph_style(built[name]) for name in ("oee", "pareto", "trend")])
 
 
 @callback(output=dict(panel=Output(spec.id("wo-panel"), "children"), selected=Output(spec.id("selected"), "data")),

@@ -16,7 +16,7 @@ import plotly.io as pio
 
 from dashboard.vocab import GRADES, INK, LINE, MUTED
 
-__all__ = ["FONT", "SCALE_STORE", "TEMPLATE", "base_layout", "empty_figure", "band_colour", "screen_scale", "for_screen"]
+__all__ = ["FONT", "SCALE_STORE", "graph_style", "TEMPLATE", "base_layout", "empty_figure", "band_colour", "screen_scale", "for_screen"]
 
 # The shell's store of the browser's type scale (rem / 16 px): figure callbacks read it as State.
 SCALE_STORE = "screen-scale"
@@ -119,3 +119,12 @@ def for_screen(fig, scale: float) -> dict:
         layout["annotations"] = [{**a, "font": _sized(a.get("font"), scale, 12)} for a in layout["annotations"]]
     data = [{**trace, "textfont": _sized(trace.get("textfont"), scale, 13)} for trace in fig.get("data") or ()]
     return {**fig, "data": data, "layout": layout}
+
+
+def graph_style(fig, **extra) -> dict:
+    """The ``dcc.Graph`` style that holds ``fig`` at its own height. A responsive graph (the width follows its
+    frame) drops the figure's height and takes its div's: without this, a figure replaced after a resize (a
+    new type scale) collapsed to a sliver."""
+    layout = (fig if isinstance(fig, Mapping) else fig.to_plotly_json()).get("layout") or {}
+    return {"height": f"{layout.get('height') or 450:.0f}px", **extra}
+

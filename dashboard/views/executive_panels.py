@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from dashboard.auth.roles import PAGES
 from dashboard.components import Column, data_grid, empty_state, kpi_tile, status_badge
-from dashboard.figures import change_arrow, for_screen, heatmap, kpi_cell, kpi_trend
+from dashboard.figures import change_arrow, for_screen, graph_style, heatmap, kpi_cell, kpi_trend
 from dashboard.figures.heatmap import wrap_label
 from dashboard.formats import NO_VALUE, fmt_value
 from dashboard.kpis.catalogue import HEADLINE_SITE_KPIS
@@ -154,8 +154,8 @@ def detail_trend(kpi: str, points: Sequence[Mapping], weekly_definition, scale: 
     """The drilled KPI's weekly trend, or why there is none (365-day measures and snapshots)."""
     if kpi in NO_TREND_KPIS:
         return empty_state(_NO_TREND_WHY[kpi])
-    return dcc.Graph(figure=for_screen(kpi_trend(points, weekly_definition, title="By week, 13 months", height=260), scale),
-                     config=GRAPH_CONFIG, id=_id("detail-trend"))
+    fig = for_screen(kpi_trend(points, weekly_definition, title="By week, 13 months", height=260), scale)
+    return dcc.Graph(figure=fig, config=GRAPH_CONFIG, id=_id("detail-trend"), style=graph_style(fig))
 
 
 def detail_card(d, *, where: str, period: str, result: Mapping | None, currency: str | None, breakdown, trend,
@@ -192,7 +192,8 @@ def trend_panels(weekly: Sequence[Mapping], catalogue, *, site: int | None, comp
             empty.append(catalogue[kpi].label)
             continue
         fig = for_screen(kpi_trend(points, catalogue.for_scope(kpi, kind, scope_id, 7), height=210), scale)
-        charts.append(dbc.Col(dcc.Graph(figure=fig, config=GRAPH_CONFIG, id=_id(f"trend-{kpi}")), xs=12, md=6, xl=4,
+        charts.append(dbc.Col(dcc.Graph(figure=fig, config=GRAPH_CONFIG, id=_id(f"trend-{kpi}"), style=graph_style(fig)),
+                              xs=12, md=6, xl=4,
                               className="exec-trend"))
     note = NO_TREND_NOTE
     if empty:

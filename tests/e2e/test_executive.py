@@ -104,6 +104,9 @@ def test_overview_badges_layout_and_a_drill_that_keeps_the_period(app_duo):
     duo.driver.execute_script("window.scrollTo(0, 0)")
     screenshot(duo, "executive", sizes=SIZES[2:])
     screenshot(duo, "executive-phone", sizes=[PHONE])
+    set_viewport(duo, *PHONE)  # rebuilt for the phone's type scale, the heat map keeps its height (it once collapsed)
+    settled(duo)
+    assert duo.driver.execute_script("return document.getElementById('executive-heatmap').getBoundingClientRect().height") > 250
     duo.driver.execute_script("document.getElementById('executive-exceptions').scrollIntoView()")
     screenshot(duo, "executive-phone-exceptions", sizes=[PHONE])
     duo.driver.execute_script("window.scrollTo(0, 0)")

@@ -6,7 +6,7 @@ import json
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.figures import empty_figure, for_screen, heatmap, kpi_cell, kpi_trend, oee_decomposition, pareto, screen_scale
+from dashboard.figures import empty_figure, for_screen, graph_style, heatmap, kpi_cell, kpi_trend, oee_decomposition, pareto, screen_scale
 from dashboard.figures.theme import TEMPLATE, _default_template
 from dashboard.kpis.catalogue import Catalogue
 
@@ -65,3 +65,9 @@ def test_for_screen_takes_a_plotly_figure_too_and_gives_the_same_dict():
 def test_for_screen_at_scale_one_leaves_the_figure_alone():
     fig = oee_decomposition(0.9, 0.8, 0.99)
     assert for_screen(fig, 1) == oee_decomposition(0.9, 0.8, 0.99)
+
+
+def test_graph_style_holds_each_figure_at_its_own_height():
+    fig = for_screen(pareto([("Breakdown", 5.0)], unit="hours", value_label="Lost hours", top=8, height=320), 2)
+    assert graph_style(fig) == {"height": "640px"}
+    assert graph_style(oee_decomposition(0.9, 0.8, 0.99), minWidth="300px")["minWidth"] == "300px"
