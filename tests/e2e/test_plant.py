@@ -122,14 +122,22 @@ def test_drill_from_the_executive_keeps_the_period_then_work_center_and_work_ord
     assert duo.get_logs() == []
 
 
+def _column_texts(duo, grid_id: str, col_id: str) -> set[str]:
+    """The texts of a grid column's rendered cells, read in one script (the grid re-renders its cells when it
+    shares out its width, which would leave element handles stale)."""
+    return set(duo.driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText);",
+        f"#{grid_id} .ag-center-cols-container [col-id='{col_id}']"))
+
+
 def test_work_order_states_are_odoos_labels_and_late_is_a_word(app_duo):
     duo = app_duo
     login(duo, "plant", next_path=quote(f"/plant/workcenter/{WC}?days=28", safe="/"))
     duo.wait_for_element(GRID_ROW.format("workcenter-wo-table"), timeout=30)
-    states = {e.text for e in duo.find_elements("#workcenter-wo-table .ag-center-cols-container [col-id='state']")}
+    states = _column_texts(duo, "workcenter-wo-table", "state")
     assert states and states <= {"Finished", "In Progress", "Ready", "Waiting for components",
                                  "Waiting for another WO", "Blocked", "Cancelled"}
-    late = {e.text for e in duo.find_elements("#workcenter-wo-table .ag-center-cols-container [col-id='late']")}
+    late = _column_texts(duo, "workcenter-wo-table", "late")
     assert late and late <= {"✕ Late", "✓ On time"}
     assert duo.get_logs() == []
 
