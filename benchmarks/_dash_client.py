@@ -28,6 +28,7 @@ import requests
 __all__ = ["Client", "Page", "Call", "Outcome", "label_of", "SCREEN_SCALE", "SCROLLED"]
 
 SCREEN_SCALE = 1.0
+SCALE_STORE = "screen-scale"  # dashboard.figures.SCALE_STORE (the benchmarks talk HTTP, not Python)
 # Callbacks a page fires only once a person scrolls to them: label -> (output, the inputs the browser sets).
 # The executive trends wait for their section to come into view (assets/executive.js sets the store).
 SCROLLED = {"executive trends": ("executive-trends.children", {("executive-trends-shown", "data"): True})}
@@ -232,7 +233,9 @@ class Client:
         for dep in self.dependencies():
             if dep.get("clientside_function") or dep.get("prevent_initial_call") or ROUTER_OUTPUT in dep["output"]:
                 continue
-            if not dep["inputs"] or not all(_key(i["id"]) in page.components for i in dep["inputs"]):
+            # the shell's screen-scale store is on every page (filled in the browser before any page callback)
+            if not dep["inputs"] or not all(_key(i["id"]) in page.components or _key(i["id"]) == SCALE_STORE
+                                            for i in dep["inputs"]):
                 continue
             if not any(_key(o["id"]) in page.components for o in _parse_outputs(dep["output"])):
                 continue
@@ -258,7 +261,7 @@ class Client:
     @staticmethod
     def _build(dep: dict, page: Page, changes: dict) -> Call:
         known = dict(page.components)
-        known.setdefault("screen-scale", {"data": SCREEN_SCALE})
+        known.setdefault(SCALE_STORE, {"data": SCREEN_SCALE})
 
         def values(items):
             out = []

@@ -151,6 +151,8 @@ def main(argv=None) -> int:
     parser.add_argument("--as-of", type=_date, default=None, help="last day of the period (default: today, UTC)")
     parser.add_argument("--days", type=int, default=30, help="period length in days (default 30)")
     parser.add_argument("--tz", default="UTC", help="time zone in which days begin (default UTC)")
+    parser.add_argument("--parallel", type=int, default=3,
+                        help="families at once in the whole run, as the kpis command and the app (default 3)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -206,7 +208,7 @@ def run(args, period: Period, replica: Replica) -> int:
         print(f"  {name:<21}{app_best:>8.3f}{app_median:>8.3f}{n_statements:>6}{y_best:>11.3f}{app_median / y_best:>6.1f}  {reads}")
 
     def run_all():
-        return evaluate(replica, ctx, cat)
+        return evaluate(replica, ctx, cat, parallel=args.parallel)
 
     whole_best, whole_median = measure(run_all)
     whole_statements = len(capture_sql(replica, run_all))

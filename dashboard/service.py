@@ -87,7 +87,8 @@ def kpi_results(access: Access, as_of: date, days: int, *, kpis=None, scope_kind
         st = state()
         ctx = scope_context(access, as_of, days)
         pins = st.settings.workcenter_site_pins()
-        results = evaluate(st.replica, ctx, catalogue(), kpis=kpis, scope_kinds=scope_kinds, bucket=bucket, pins=pins)
+        results = evaluate(st.replica, ctx, catalogue(), kpis=kpis, scope_kinds=scope_kinds, bucket=bucket, pins=pins,
+                           parallel=st.settings.kpi_parallel)
         return {"computed_at": _now(), "results": [r.as_dict() for r in results]}
 
     arguments = {"as_of": as_of, "days": days, "kpis": kpis, "scope_kinds": scope_kinds, "bucket": bucket}

@@ -41,6 +41,7 @@ class Settings:
     replica_url: str = _setting("", "SQLAlchemy URL of the read-only Odoo replica (postgresql://...). Empty: the embedded demo replica.")
     statement_timeout_ms: int = _setting(15000, "Time limit of every replica query, in milliseconds.")
     pool_size: int = _setting(5, "Replica connections kept open per worker process (PostgreSQL; up to 5 more on bursts).")
+    kpi_parallel: int = _setting(3, "KPI families one computation runs at once, each on its own replica connection (1: one by one).")
     # --- what the replica's data means here
     timezone: str = _setting("UTC", "Display time zone: where days begin for periods and daily buckets (IANA name).")
     lang: str = _setting("en_US", "Language for Odoo's translated names, with en_US as fallback.")
@@ -124,6 +125,8 @@ class Settings:
             raise SettingsError("statement_timeout_ms must be at least 100")
         if self.pool_size < 1:
             raise SettingsError("pool_size must be at least 1")
+        if not 1 <= self.kpi_parallel <= self.pool_size + 5:
+            raise SettingsError(f"kpi_parallel must be 1 to pool_size + 5 ({self.pool_size + 5})")
         if self.demo_scale < 1:
             raise SettingsError("demo_scale must be at least 1")
         try:

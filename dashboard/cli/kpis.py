@@ -27,6 +27,12 @@ def _days(value: str) -> int:
     return n
 
 
+def _parallel(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 10:
+        raise argparse.ArgumentTypeError(f"parallel must be a whole number from 1 to 10: {value!r}")
+    return int(value)
+
+
 def _zone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -42,6 +48,8 @@ def add_parser(sub) -> None:
     p.add_argument("--days", type=_days, default=30, help="period length in whole days (default 30)")
     p.add_argument("--tz", type=_zone, default="UTC", help="time zone in which days begin (default UTC)")
     p.add_argument("--format", choices=("json", "table"), default="json")
+    p.add_argument("--parallel", type=_parallel, default=3,
+                   help="KPI families computed at once, each on its own connection (default 3; 1: one by one)")
     p.add_argument("--lang", default="en_US", help=argparse.SUPPRESS)
     p.set_defaults(func=run)
 
@@ -86,7 +94,7 @@ def run(args) -> int:
     catalogue = Catalogue()
     try:
         replica = Replica(_db_url(args.db_url))
-        results = evaluate(replica, period.context(lang=args.lang), catalogue)
+        results = evaluate(replica, period.context(lang=args.lang), catalogue, parallel=args.parallel)
         series = replica.info.series
     except DataError as error:
         print(f"error: {error.user_message} ({error.reason})", file=sys.stderr)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from dashboard.kpis import families  # noqa: F401  (registers the built-in families)
 from dashboard.kpis.catalogue import Catalogue
@@ -50,31 +51,37 @@ def _with_status(point: KpiPoint, catalogue: Catalogue, days: int) -> KpiResult:
 
 
 def evaluate(replica, ctx, catalogue: Catalogue, *, kpis: Iterable[str] | None = None,
-             scope_kinds: Iterable[str] | None = None, bucket: str | None = None, **options) -> list[KpiResult]:
+             scope_kinds: Iterable[str] | None = None, bucket: str | None = None, parallel: int = 1,
+             **options) -> list[KpiResult]:
     """Compute KPIs for every entity of the requested scope kinds.
 
     Returns one ``KpiResult`` per (KPI, entity[, bucket]) with data. A KPI the database cannot support
     (an app not installed) comes back once per company in scope with status ``unavailable`` and the
     reason. ``bucket`` ('day' or 'week') returns series; snapshot KPIs (as of now) have none.
-    Database failures propagate as ``data_access.errors.DataError``.
+    Database failures propagate as ``data_access.errors.DataError``. ``parallel``: how many families may
+    run at once (each on its own connection).
     """
     if bucket not in (None, "day", "week"):
         raise ValueError(f"bad bucket {bucket!r}")
     wanted = set(catalogue.ids() if kpis is None else kpis)
     kinds = None if scope_kinds is None else set(scope_kinds)
     modules = replica.info.modules
-    results: list[KpiResult] = []
-    company_ids = None
+    planned = []
     for family in FAMILIES.values():
         family_kpis = [k for k in family.kpis if k in wanted]
         family_kinds = tuple(k for k in family.scopes if kinds is None or k in kinds)
         if not family_kpis or not family_kinds or (bucket and family.snapshot):
             continue
-        reason = unavailable_reason(family, modules)
+        planned.append((family, family_kpis, family_kinds, unavailable_reason(family, modules)))
+    runnable = [(f, k) for f, _, k, reason in planned if reason is None]
+    computed = _run_families(runnable, replica, ctx, bucket, options, parallel)
+    results: list[KpiResult] = []
+    company_ids = None
+    days = _window_days(ctx, bucket)
+    for family, family_kpis, family_kinds, reason in planned:
         points: list[KpiPoint] = []
         if reason is None:
-            points, reason = _family_points(family, replica, ctx, family_kinds, bucket, options)
-        days = _window_days(ctx, bucket)
+            points, reason = computed[family.name]
         results.extend(_with_status(p, catalogue, days) for p in points if p.kpi in wanted)
         if reason is not None and "company" in family_kinds and bucket is None:
             if company_ids is None:
@@ -82,6 +89,18 @@ def evaluate(replica, ctx, catalogue: Catalogue, *, kpis: Iterable[str] | None =
             results.extend(KpiResult(kpi=k, scope_kind="company", scope_id=c, value=None, status="unavailable",
                                      reason=reason) for k in family_kpis for c in company_ids)
     return results
+
+
+def _run_families(runnable, replica, ctx, bucket, options, parallel: int) -> dict[str, tuple[list[KpiPoint], str | None]]:
+    """Each family's ``(points, reason)``. Families are independent statements on their own connections:
+    up to ``parallel`` run at once, so a cold page waits for the slowest family, not for their sum (the
+    replica's cores work together; the pool holds ``pool_size`` + 5 connections). The first database error
+    propagates once every started family has ended."""
+    if parallel <= 1 or len(runnable) <= 1:
+        return {f.name: _family_points(f, replica, ctx, kinds, bucket, options) for f, kinds in runnable}
+    with ThreadPoolExecutor(max_workers=min(parallel, len(runnable)), thread_name_prefix="kpi-family") as pool:
+        futures = {f.name: pool.submit(_family_points, f, replica, ctx, kinds, bucket, options) for f, kinds in runnable}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def _family_points(family: Family, replica, ctx, kinds: tuple[str, ...], bucket, options) -> tuple[list[KpiPoint], str | None]:
