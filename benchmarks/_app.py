@@ -221,6 +221,27 @@ class Server:
         self.redis.flushdb()
         self.redis.set(CLAIM_KEY, f"{socket.gethostname()} pid {os.getpid()}")
 
+    def age_cache(self, seconds: float = 86400.0) -> int:
+        """Make every cached value ``seconds`` older (its ``computed_at``), keeping its time to live: what a
+        cache sees when its entries pass their TTL (stale-while-revalidate serves them while one request
+        refreshes each). Returns how many entries were aged. Entries are the app's pickled
+        ``(computed_at, value)`` pairs (dashboard.cache); locks and anything else are left alone."""
+        import pickle
+
+        aged = 0
+        for key in self.redis.scan_iter(count=500):
+            raw = self.redis.get(key)
+            try:
+                computed_at, value = pickle.loads(raw)
+            except Exception:
+                continue
+            if not isinstance(computed_at, (int, float)):
+                continue
+            if self.redis.set(key, pickle.dumps((computed_at - seconds, value), protocol=pickle.HIGHEST_PROTOCOL),
+                              keepttl=True, xx=True):
+                aged += 1
+        return aged
+
     def worker_pids(self) -> list[int]:
         return _children(self.pid)
 

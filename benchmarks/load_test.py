@@ -22,7 +22,9 @@ next. Pages: executive role 35 % executive (one view in five a KPI detail), 25 %
 center, 20 % home; plant role 45 % plant, 35 % work center, 20 % home; sites and work centers at random.
 TVs: no TV board exists yet, so a TV is simulated as a signed-in plant-role session that opened the plant
 page of one site (round robin) and posts the plant body callback every --tv-interval seconds.
-At --expire-at seconds the cache is flushed (FLUSHDB) to measure a refill under load.
+At --expire-at seconds the cache expires under load: by default every entry is aged past its TTL (what
+production sees: stale values served while one request refreshes each); --expire-mode flush empties it
+(FLUSHDB: every entry lost, the single-flight path).
 
 Prints p50/p95/max and errors (overall, per callback, before the expiry and in --refill-window seconds
 after it), requests per second, the workers' CPU seconds and peak RSS (/proc: utime+stime, VmHWM of the
@@ -204,7 +206,11 @@ def main(argv=None) -> int:
     parser.add_argument("--users", type=int, default=200, help="simulated browser users (default 200)")
     parser.add_argument("--tvs", type=int, default=100, help="simulated wall-board TVs (default 100)")
     parser.add_argument("--seconds", type=float, default=60, help="length of the run (default 60)")
-    parser.add_argument("--expire-at", type=float, default=30, help="flush the cache this many seconds into the run (<= 0: never)")
+    parser.add_argument("--expire-at", type=float, default=30,
+                        help="expire the cache this many seconds into the run (<= 0: never)")
+    parser.add_argument("--expire-mode", choices=("age", "flush"), default="age",
+                        help="age: every entry passes its TTL (served stale while one request refreshes it, as in "
+                             "production); flush: FLUSHDB, every entry lost (default age)")
     parser.add_argument("--refill-window", type=float, default=30, help="seconds after the flush reported apart (default 30)")
     parser.add_argument("--think-min", type=float, default=5, help="shortest think time between pages (default 5 s)")
     parser.add_argument("--think-max", type=float, default=15, help="longest think time between pages (default 15 s)")
@@ -252,7 +258,8 @@ def _sign_in_all(server: Server, args) -> tuple[list[tuple[Client, str]], list[C
 
 
 def run_test(args, server: Server) -> int:
-    flush = f"cache flushed at {args.expire_at:.0f} s" if 0 < args.expire_at < args.seconds else "no cache flush"
+    how = "flushed" if args.expire_mode == "flush" else "expired (aged past the TTL)"
+    flush = f"cache {how} at {args.expire_at:.0f} s" if 0 < args.expire_at < args.seconds else "no cache expiry"
     print(f"load test: replica {database_name(args.db_url)} ({database_size(args.db_url) / 1e6:,.0f} MB), {args.users} users "
           f"+ {args.tvs} TVs, {args.seconds:.0f} s, {flush}")
     print(f"  {machine()}; commit {git_commit()}; {now_utc()}")
@@ -290,7 +297,10 @@ def run_test(args, server: Server) -> int:
     if 0 < args.expire_at < args.seconds:
         run.sleep(args.expire_at)
         at_expiry = {"statements": server.statements(), **replica.snapshot()}
-        server.flush_cache()
+        if args.expire_mode == "flush":
+            server.flush_cache()
+        else:
+            print(f"  aged {server.age_cache()} cache entries past their TTL", flush=True)
         expired_at = time.monotonic() - run.t0
     run.sleep(args.seconds)
     run.stop.set()
