@@ -41,7 +41,7 @@ from typing import Any
 
 from data_access.errors import DataError, QueryTimeout
 
-__all__ = ["VERSION", "Cache", "Hit", "WarmStats", "scope_key", "stale_window", "refresh_ahead", "LocalStore",
+__all__ = ["VERSION", "Cache", "Hit", "in_background", "WarmStats", "scope_key", "stale_window", "refresh_ahead", "LocalStore",
            "RedisStore", "StoreDown"]
 
 log = logging.getLogger(__name__)
@@ -239,6 +239,15 @@ class Hit:
     stale: bool = False
 
 
+_background = threading.local()
+
+
+def in_background() -> bool:
+    """True inside a stale-while-revalidate refresh: nobody waits for it, so it should take the replica's
+    cores gently (one KPI family at a time) and leave them to the requests served meanwhile."""
+    return getattr(_background, "active", False)
+
+
 def _loads(raw: bytes | None):
     if raw is None:
         return None
@@ -258,7 +267,7 @@ class Cache:
     """
 
     def __init__(self, store: RedisStore | LocalStore | None, *, prefix: str = "odoo-dash", lock_ttl_s: float = 20.0,
-                 wait_s: float = WAIT_S, max_refreshes: int = 2, retry_s: float = 5.0):
+                 wait_s: float = WAIT_S, max_refreshes: int = 1, retry_s: float = 5.0):
         self.store = store
         self.prefix = prefix
         self.lock_ttl_s = lock_ttl_s
@@ -431,6 +440,7 @@ class Cache:
         app = current_app._get_current_object() if has_app_context() else None
 
         def refresh():
+            _background.active = True
             try:
                 with app.app_context() if app is not None else nullcontext():
                     self._compute_and_store(key, ttl, compute, lock, token)

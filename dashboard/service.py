@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 
 from dashboard.auth.access import Access
+from dashboard.cache import in_background
 from dashboard.extensions import cache, state
 from dashboard.kpis.catalogue import CATALOGUE, DOMAIN_TTL, Catalogue
 from dashboard.kpis.engine import evaluate
@@ -88,7 +89,7 @@ def kpi_results(access: Access, as_of: date, days: int, *, kpis=None, scope_kind
         ctx = scope_context(access, as_of, days)
         pins = st.settings.workcenter_site_pins()
         results = evaluate(st.replica, ctx, catalogue(), kpis=kpis, scope_kinds=scope_kinds, bucket=bucket, pins=pins,
-                           parallel=st.settings.kpi_parallel)
+                           parallel=1 if in_background() else st.settings.kpi_parallel)
         return {"computed_at": _now(), "results": [r.as_dict() for r in results]}
 
     arguments = {"as_of": as_of, "days": days, "kpis": kpis, "scope_kinds": scope_kinds, "bucket": bucket}
