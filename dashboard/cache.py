@@ -353,6 +353,12 @@ class Cache:
         token = secrets.token_hex(16).encode()
         return token if self.store.add(lock, token, int(self.lock_ttl_s * 1000)) else None
 
+    def _release_quietly(self, lock: str, token: bytes) -> None:
+        try:
+            self.store.delete_if(lock, token)
+        except StoreDown as error:
+            self._down(error)  # the lock expires by itself
+
     @contextmanager
     def _holding(self, lock: str, token: bytes):
         """Keep the lock renewed while the block runs; release it (only if still ours) after."""
@@ -435,6 +441,19 @@ class Cache:
         if token is None:  # someone is already refreshing it
             self._refreshes.release()
             return
+        # One refresh at a time across every worker and host: refreshes are work nobody waits for, and all of a
+        # scope's entries tend to pass their TTL together; run at once they took every core of the replica from
+        # the requests being served stale. Without the slot the key's lock is given back: a later request (or
+        # the warm worker) refreshes it, and the stale value is served meanwhile.
+        slot = f"{self.prefix}:refresh-slot"
+        try:
+            slot_token = self._acquire(slot)
+        except StoreDown:
+            slot_token = None
+        if slot_token is None:
+            self._release_quietly(lock, token)
+            self._refreshes.release()
+            return
         from flask import current_app, has_app_context
 
         app = current_app._get_current_object() if has_app_context() else None
@@ -442,7 +461,7 @@ class Cache:
         def refresh():
             _background.active = True
             try:
-                with app.app_context() if app is not None else nullcontext():
+                with self._holding(slot, slot_token), app.app_context() if app is not None else nullcontext():
                     self._compute_and_store(key, ttl, compute, lock, token)
             except Exception:
                 log.warning("refresh of stale %s failed; its last good value is still served", key, exc_info=True)

@@ -203,6 +203,23 @@ def test_a_stale_value_is_served_at_once_while_one_refresh_runs(r, make, prefix)
     assert not fresh.stale and time.time() - fresh.computed_at < 5 and r.exists(f"{key}:lock") == 0
 
 
+def test_one_refresh_at_a_time_across_workers_and_the_others_wait_for_a_later_request(r, make, prefix):
+    caches = [make(), make()]  # two worker processes' caches on one Redis
+    keys = [f"{prefix}:scope-a", f"{prefix}:scope-b"]
+    old = time.time() - 61
+    for key in keys:
+        caches[0]._store(key, 60, old, "old")
+    counter = f"{prefix}:count"
+    first = caches[0].fetch(keys[0], 60, _counting(r, counter, "new", 1.0))
+    second = caches[1].fetch(keys[1], 60, _counting(r, counter, "new"))
+    assert (first.value, second.value) == ("old", "old")  # both served stale at once
+    _until(lambda: caches[0].fetch(keys[0], 60, lambda: "unused").value == "new")
+    assert _count(r, counter) == 1  # the second waited: the slot was taken, its key's lock given back
+    assert caches[1].fetch(keys[1], 60, _counting(r, counter, "new")).value == "old"  # a later request refreshes it
+    _until(lambda: caches[1].fetch(keys[1], 60, lambda: "unused").value == "new")
+    assert _count(r, counter) == 2 and r.exists(f"{prefix}:refresh-slot") == 0
+
+
 def test_entries_outlive_their_ttl_by_the_stale_window(r, make):
     cache = make()
     key = _key(cache)
