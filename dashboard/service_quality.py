@@ -1,0 +1,59 @@
+"""The quality pages' data API: the scrap Pareto of first pass yield, FPY per product, scrapped lots,
+open quality alerts and one lot's traceability, each cached per role and scope like ``dashboard.service``
+(pages import this module and never ``data_access``)."""
+from __future__ import annotations
+
+from datetime import date
+
+from dashboard.auth.access import Access
+from dashboard.extensions import state
+from dashboard.service import _cached, _now, _run_query, domain_ttl, today
+from data_access.queries import quality_drill, quality_pages
+
+__all__ = ["QUALITY_APP", "has_quality_app", "fpy_scrap_pareto", "fpy_by_product", "scrapped_lots", "open_alerts",
+           "lot_detail"]
+
+QUALITY_APP = "quality"  # Odoo Enterprise's quality app: quality.alert, NC closure time
+
+
+def has_quality_app() -> bool:
+    """Whether the replica has Odoo's quality app installed (``ir_module_module``, not table presence)."""
+    return state().replica.info.has(QUALITY_APP)
+
+
+def fpy_scrap_pareto(access: Access, as_of: date, days: int, site: int | None, by: str) -> list[dict]:
+    """The scrapped term of first pass yield per product or work center (qty, count, cost), largest first."""
+    return _run_query(access, quality_pages.fpy_scrap_pareto, as_of, days, domain="quality", by=by, warehouse_id=site)
+
+
+def fpy_by_product(access: Access, as_of: date, days: int, site: int | None) -> list[dict]:
+    """First pass yield terms per MO product (produced, scrapped, MOs), most scrapped first."""
+    return _run_query(access, quality_pages.fpy_by_product, as_of, days, domain="quality", warehouse_id=site)
+
+
+def scrapped_lots(access: Access, as_of: date, days: int, site: int | None, limit: int = 50) -> list[dict]:
+    """Lots scrapped in the period (any product: components too), most scrapped first."""
+    return _run_query(access, quality_drill.scrap_pareto, as_of, days, domain="quality", by="lot", warehouse_id=site,
+                      limit=limit)
+
+
+def open_alerts(access: Access, as_of: date, days: int) -> list[dict]:
+    """Quality alerts still open at the end of the period, oldest first (only with the quality app)."""
+    return _run_query(access, quality_pages.open_quality_alerts, as_of, days, domain="quality")
+
+
+def lot_detail(access: Access, lot_id: int) -> dict | None:
+    """One lot: its product, vendor and scraps (``lot_scraps``), its receipts and the MOs that consumed it
+    (``lot_trace``, MOs limited to the caller's sites) and ``computed_at``, or None when unknown or outside the caller's companies."""
+    st = state()
+
+    def compute():
+        head = st.replica.run(quality_drill.lot_scraps, lot_id=int(lot_id), lang=st.settings.lang,
+                              company_ids=access.company_ids)
+        if head is None:
+            return None
+        trace = st.replica.run(quality_pages.lot_trace, lot_id=int(lot_id), lang=st.settings.lang,
+                               company_ids=access.company_ids, warehouse_ids=access.warehouse_ids)
+        return {**head, **(trace or {"receipts": [], "consumed": []}), "computed_at": _now()}
+
+    return _cached("quality.lot_detail", access, {"lot_id": int(lot_id), "day": today()}, domain_ttl("quality"), compute)
