@@ -1,0 +1,74 @@
+"""The finance pages' data API (on ``dashboard.service``): margin cells, receivables by due date, the
+records behind a customer and the month-end inventory trend, cached per role and scope like every call
+of ``dashboard.service``. Pages import this module and never ``data_access``."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from dashboard.auth.access import Access
+from dashboard.kpis.supply import turns_points
+from dashboard.service import _run_query
+from data_access.queries import finance_drill, finance_pages, supply_stock
+
+__all__ = ["margin_cells", "overdue_by_due_date", "overdue_invoices", "customer_invoices", "customer_layers",
+           "open_invoices", "month_ends", "inventory_trend"]
+
+
+def margin_cells(access: Access, as_of: date, days: int, partner_id: int | None = None) -> list[dict]:
+    """Revenue and COGS of the period per company x product category x customer (pools to gross_margin_pct)."""
+    return _run_query(access, finance_pages.margin_cells, as_of, days, domain="finance", partner_id=partner_id)
+
+
+def overdue_by_due_date(access: Access, as_of: date, days: int, partner_id: int | None = None) -> list[dict]:
+    """Overdue residuals as of D per company x customer x due date (ages into 1-30 ... 90+)."""
+    return _run_query(access, finance_pages.overdue_by_due_date, as_of, days, domain="finance", partner_id=partner_id)
+
+
+def overdue_invoices(access: Access, as_of: date, days: int, limit: int = 200) -> list[dict]:
+    """The invoices ``overdue_receivables`` sums as of D, oldest due date first."""
+    return _run_query(access, finance_drill.overdue_invoices, as_of, days, domain="finance", limit=limit)
+
+
+def customer_invoices(access: Access, as_of: date, days: int, partner_id: int, category_id: int | None = None,
+                      uncategorised: bool = False, limit: int = 200) -> list[dict]:
+    """A customer's invoices of the period with their revenue (of one category, when given)."""
+    return _run_query(access, finance_pages.customer_invoices, as_of, days, domain="finance", partner_id=partner_id,
+                      category_id=category_id, uncategorised=uncategorised, limit=limit)
+
+
+def customer_layers(access: Access, as_of: date, days: int, partner_id: int, category_id: int | None = None,
+                    uncategorised: bool = False, limit: int = 200) -> list[dict]:
+    """The valuation layers behind a customer's COGS of the period (of one category, when given)."""
+    return _run_query(access, finance_pages.customer_layers, as_of, days, domain="finance", partner_id=partner_id,
+                      category_id=category_id, uncategorised=uncategorised, limit=limit)
+
+
+def open_invoices(access: Access, as_of: date, days: int, partner_id: int, limit: int = 200) -> list[dict]:
+    """A customer's open invoices with their days past due as of D."""
+    return _run_query(access, finance_pages.open_invoices, as_of, days, domain="finance", partner_id=partner_id,
+                      limit=limit)
+
+
+def month_ends(as_of: date, months: int = 12) -> list[date]:
+    """The last days of the ``months`` months before ``as_of``'s month, then ``as_of`` itself (oldest first)."""
+    out, day = [as_of], as_of.replace(day=1) - timedelta(days=1)
+    for _ in range(months):
+        out.append(day)
+        day = day.replace(day=1) - timedelta(days=1)
+    return sorted(out)
+
+
+def inventory_trend(access: Access, as_of: date, months: int = 12) -> dict[int, list[dict]]:
+    """``{company id: [{"bucket": iso day, "inventory_value", "dio", "inventory_turns"}, ...]}`` at each of
+    ``month_ends``: the terms of ``inventory_turns`` / ``dio`` as of that day (so the last point is the
+    tiles' value), each day's sums cached on its own."""
+    out: dict[int, list[dict]] = {}
+    for day in month_ends(as_of, months):
+        rows = _run_query(access, supply_stock.inventory_turns_sums, day, 1, domain="supply")
+        values = {r["scope_id"]: r["inventory_values"][0] for r in rows}
+        points: dict[int, dict] = {}
+        for p in turns_points(rows, "company"):
+            points.setdefault(p.scope_id, {"bucket": day.isoformat(), "inventory_value": values[p.scope_id]})[p.kpi] = p.value
+        for company_id, point in points.items():
+            out.setdefault(company_id, []).append(point)
+    return out

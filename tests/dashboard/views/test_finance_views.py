@@ -1,0 +1,155 @@
+"""The finance views (pure builders) and the finance / customer pages called on the server on the demo:
+bad URL values are named, unknown or forbidden companies and customers are problem pages with a way back,
+and a user scoped to one company gets only that company's block."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+from flask_login import login_user
+
+from dashboard import create_app
+from dashboard.auth import page_access
+from dashboard.auth.users import LoginUser
+from dashboard.extensions import STATE_KEY
+from dashboard.kpis.catalogue import Catalogue
+from dashboard.settings import Settings
+from dashboard.views.finance import (
+    OTHERS,
+    age_label,
+    aging_grid_rows,
+    aging_rows,
+    customer_href,
+    margin_heatmap,
+    pool_cells,
+)
+from data_access.demo.scenario import STORY
+
+MAIN, DIST = STORY["company_main"], STORY["company_distribution"]
+
+
+def _cell(company, category, partner, revenue, cogs, name=None):
+    return {"company_id": company, "category_id": category, "category_name": f"All / Cat {category}",
+            "partner_id": partner, "partner_name": name or f"P{partner}", "revenue": revenue, "cogs": cogs}
+
+
+def test_age_labels_follow_the_buckets():
+    assert [age_label(d) for d in (None, -3, 0, 1, 30, 31, 60, 61, 90, 91)] == [
+        "Not due", "Not due", "Not due", "1-30 days", "1-30 days", "31-60 days", "31-60 days", "61-90 days",
+        "61-90 days", "90+ days"]
+
+
+def test_margin_heatmap_pools_the_tail_and_keeps_every_record():
+    definition = Catalogue().for_scope("gross_margin_pct", "company", 1, 30)
+    cells = [_cell(1, 1, p, 100.0 * p, 50.0 * p) for p in range(1, 5)] + [_cell(1, 2, 1, 100.0, 99.0),
+                                                                          _cell(1, None, None, 0.0, 10.0)]
+    figure, rows, cols = margin_heatmap(cells, definition, "EUR", link=lambda p: f"/finance/customer/{p}", top=2)
+    assert rows == [4, 3, OTHERS, 0]
+    assert cols == [2, 1, 0]  # lowest margin first, no category last
+    trace = figure["data"][0]
+    assert trace["customdata"][0][0] == [4, "2"]
+    texts = [t for row in trace["text"] for t in row]
+    assert "50.0 %" in texts and "1.0 %" in texts and "no revenue" in texts
+    hover = trace["hover" if "hover" in trace else "hovertext"][0][1]
+    assert "Revenue <b>400 EUR</b> · COGS <b>200 EUR</b>" in hover
+    assert pool_cells(cells)[1] == {"revenue": 1100.0, "cogs": 609.0, "margin_pct": pytest.approx(491 / 1100)}
+    assert "Other customers (2)" in str(figure["layout"]["yaxis"]["ticktext"])
+
+
+def test_aging_rows_worst_first_and_grid_links():
+    rows = [{"company_id": 1, "partner_id": 5, "partner_name": "A", "days_overdue": 10, "residual": 50.0, "invoices": 1},
+            {"company_id": 1, "partner_id": 6, "partner_name": "B", "days_overdue": 120, "residual": 5.0, "invoices": 2},
+            {"company_id": 1, "partner_id": 6, "partner_name": "B", "days_overdue": 40, "residual": 7.0, "invoices": 1}]
+    aged = aging_rows(rows)[1]
+    assert [r["partner_id"] for r in aged] == [6, 5]
+    assert (aged[0]["d90p"], aged[0]["d31_60"], aged[0]["total"], aged[0]["invoices"], aged[0]["oldest_days"]) == (
+        5.0, 7.0, 12.0, 3, 120)
+    grid = aging_grid_rows(aged, "USD", lambda p: customer_href(p, 30, "2026-06-30", company=1))
+    assert grid[0]["customer"] == "[B](/finance/customer/6?company=1&days=30&as_of=2026-06-30)"
+    assert grid[0]["d90p"] == "5 USD" and grid[0]["d1_30"] == ""
+
+
+# --- the pages on the demo ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("finance-pages")
+    app = create_app(Settings(instance_dir=str(tmp / "instance"), cache_type="simple", secure_cookies=False))
+    store = app.server.extensions[STATE_KEY].store
+    store.add_user("fin_dist", "pw-123456", "finance", company_ids=(DIST,), warehouse_ids=None)
+    yield app
+    store.dispose()
+
+
+def _module(key: str):
+    return next(m for m in list(sys.modules.values()) if getattr(getattr(m, "spec", None), "key", None) == key)
+
+
+@pytest.fixture
+def as_user(app):
+    pushed = []
+
+    def sign_in(username: str):
+        ctx = app.server.test_request_context("/_dash-update-component", method="POST")
+        ctx.push()
+        pushed.append(ctx)
+        login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user(username)))
+
+    yield sign_in
+    for ctx in reversed(pushed):
+        ctx.pop()
+
+
+def _text(component) -> str:
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(_text(c) for c in component)
+    return _text(getattr(component, "children", None))
+
+
+def _ids(component) -> list:
+    if isinstance(component, (list, tuple)):
+        return [i for c in component for i in _ids(c)]
+    out = [component.id] if getattr(component, "id", None) is not None else []
+    children = getattr(component, "children", None)
+    return out + ([] if children is None or isinstance(children, str) else _ids(children))
+
+
+@pytest.mark.parametrize("query,named", [({"company": "abc"}, "company='abc'"), ({"days": "-5"}, "days='-5'"),
+                                         ({"as_of": "garbage"}, "as_of='garbage'")])
+def test_a_bad_finance_url_value_is_named(app, as_user, query, named):
+    as_user("finance")
+    page = _module("finance").layout(**query)
+    assert named in _text(page) and "problem-page" not in (page.className or "")
+
+
+def test_a_forbidden_company_is_a_problem_page_and_a_forged_store_shows_nothing(app, as_user):
+    as_user("fin_dist")
+    finance = _module("finance")
+    page = finance.layout(company=str(MAIN))
+    assert "problem-page" in page.className and f"Company {MAIN} does not exist" in _text(page)
+    access, _ = page_access("finance")
+    forged = finance._body.__wrapped__({"company": MAIN, "days": 30}, 1.0, access=access)
+    assert forged["blocks"] is None and f"Company {MAIN} does not exist" in _text(forged["message"])
+    mine = finance._body.__wrapped__({"days": 30}, 1.0, access=access)
+    ids = _ids(mine["blocks"])
+    assert f"finance-company-{DIST}" in ids and f"finance-company-{MAIN}" not in ids
+    assert set(mine["cells"]) == {str(DIST)}
+
+
+def test_customer_page_problems_and_scope(app, as_user):
+    as_user("fin_dist")
+    customer = _module("customer")
+    for bad in ("abc", "-1", "999999"):
+        page = customer.layout(partner_id=bad)
+        assert "problem-page" in page.className and "msg-not-found" in str(page)
+    assert "problem-page" in customer.layout(partner_id="44", company=str(MAIN)).className
+    access, _ = page_access("customer")
+    forged = customer._body.__wrapped__({"partner": 44, "company": MAIN, "days": 90}, access=access)
+    assert f"Company {MAIN} does not exist" in _text(forged["blocks"])
+    # a customer of the main company only: nothing of it for a distribution-company user
+    shown = customer._body.__wrapped__({"partner": 44, "days": 90}, access=access)
+    assert f"customer-company-{MAIN}" not in _ids(shown["blocks"])

@@ -1,0 +1,118 @@
+"""The finance page's breakdowns on helpers.finance_rows (P = June 2026, D = 30 June), and the numbers
+that agree: the margin cells pool to ``gross_margin_pct`` and the aging buckets sum to
+``overdue_receivables`` for the same period and scope (SQLite and PostgreSQL, Odoo 17 and 18)."""
+from collections import defaultdict
+
+import pytest
+
+from dashboard.kpis.finance import margin_points, overdue_points
+from dashboard.views.finance import aging_rows, pool_cells
+from data_access.queries import finance, finance_pages
+from helpers.finance_rows import inv, invoices
+from helpers.supply_rows import JUNE, JUNE_ALL
+
+
+def _aged(db) -> None:
+    """Invoices of Customer Co (20) overdue 30, 31, 60, 61, 90, 91 and 171 days as of 30 June."""
+    invoices(db)
+    db.insert("account_move", *[inv(i, "out_invoice", "posted", "2026-01-01", 20, due=due, residual=amount)
+                                for i, due, amount in ((12, "2026-05-31", 1), (13, "2026-05-30", 2), (14, "2026-05-01", 4),
+                                                       (15, "2026-04-30", 8), (16, "2026-04-01", 16),
+                                                       (17, "2026-03-31", 32), (18, "2026-01-10", 64))])
+
+
+def test_age_bucket_edges():
+    assert [finance_pages.age_bucket(d) for d in (0, 1, 30, 31, 60, 61, 90, 91, 400)] == [
+        None, "d1_30", "d1_30", "d31_60", "d31_60", "d61_90", "d61_90", "d90p", "d90p"]
+
+
+def test_margin_cells(odoo_db):
+    invoices(odoo_db)
+    rows = odoo_db.replica.run(finance_pages.margin_cells, JUNE)
+    got = [(r["category_id"], r["partner_id"], r["revenue"], r["cogs"]) for r in rows]
+    # Saleable x Customer Co: INV/1 1000 - refund 200; layers 600 - 100 (picking partner Ann -> Customer Co);
+    # Raw x Other Customer: 500 and 250; a layer without picking partner is kept under no customer.
+    assert got == [(1, 20, 800.0, 500.0), (1, 22, 300.0, 0.0), (1, None, 0.0, 50.0), (2, 22, 500.0, 250.0)]
+    assert {r["company_id"] for r in rows} == {1}
+    assert rows[0]["category_name"] == "All / Saleable" and rows[0]["partner_name"] == "Customer Co"
+    only = odoo_db.replica.run(finance_pages.margin_cells, JUNE, partner_id=22)
+    assert [(r["category_id"], r["revenue"]) for r in only] == [(1, 300.0), (2, 500.0)]
+
+
+def test_customer_invoices_and_layers(odoo_db):
+    invoices(odoo_db)
+    rows = odoo_db.replica.run(finance_pages.customer_invoices, JUNE, partner_id=22)
+    assert [(r["move_id"], r["revenue"]) for r in rows] == [(3, 800.0)]
+    assert [(r["move_id"], r["revenue"]) for r in odoo_db.replica.run(
+        finance_pages.customer_invoices, JUNE, partner_id=22, category_id=2)] == [(3, 500.0)]
+    assert odoo_db.replica.run(finance_pages.customer_invoices, JUNE, partner_id=22, uncategorised=True) == []
+    layers = odoo_db.replica.run(finance_pages.customer_layers, JUNE, partner_id=20)
+    assert [(r["layer_id"], r["cogs"], r["picking_name"]) for r in layers] == [(1, 600.0, "WH/OUT/1"), (2, -100.0, "WH/OUT/1")]
+    assert layers[0]["model"] == "stock.valuation.layer"
+    assert [r["layer_id"] for r in odoo_db.replica.run(finance_pages.customer_layers, JUNE, partner_id=22,
+                                                       category_id=2)] == [3]
+    with pytest.raises(ValueError):
+        odoo_db.replica.run(finance_pages.customer_invoices, JUNE, partner_id=0)
+
+
+def test_open_invoices_by_age(odoo_db):
+    invoices(odoo_db)
+    rows = odoo_db.replica.run(finance_pages.open_invoices, JUNE, partner_id=22)
+    # INV/5 15 days overdue, INV/3 due on D (0: not overdue), INV/6 due in July; paid and in-payment left out
+    assert [(r["move_id"], r["days_overdue"], r["residual"]) for r in rows] == [(5, 15, 100.0), (3, 0, 300.0),
+                                                                                  (6, -31, 400.0)]
+
+
+def test_overdue_by_due_date_ages_into_buckets(odoo_db):
+    _aged(odoo_db)
+    rows = odoo_db.replica.run(finance_pages.overdue_by_due_date, JUNE)
+    aged = aging_rows(rows)
+    by_partner = {r["partner_id"]: r for r in aged[1]}
+    # Customer Co: INV/1 1210 (1 d), refund -242 (29 d), 1 (30 d) | 2 (31 d), 4 (60 d) | 8 (61 d), 16 (90 d) | 32, 64
+    assert {k: by_partner[20][k] for k in ("d1_30", "d31_60", "d61_90", "d90p", "total", "invoices")} == {
+        "d1_30": 969.0, "d31_60": 6.0, "d61_90": 24.0, "d90p": 96.0, "total": 1095.0, "invoices": 9}
+    assert by_partner[20]["oldest_days"] == 171
+    assert by_partner[22]["d1_30"] == 100.0
+    # the oldest receivables first
+    assert aged[1][0]["partner_id"] == 20
+
+
+@pytest.mark.parametrize("ctx", [JUNE, JUNE_ALL], ids=["company-1", "all-companies"])
+def test_numbers_agree_margin_cells_pool_to_gross_margin_pct(odoo_db, ctx):
+    invoices(odoo_db)
+    cells = odoo_db.replica.run(finance_pages.margin_cells, ctx)
+    pooled = pool_cells(cells)
+    for point in margin_points(odoo_db.replica.run(finance.gross_margin_sums, ctx, group_by="company"), "company"):
+        assert pooled[point.scope_id]["revenue"] == pytest.approx(point.parts["revenue"])
+        assert pooled[point.scope_id]["cogs"] == pytest.approx(point.parts["cogs"])
+        assert pooled[point.scope_id]["margin_pct"] == pytest.approx(point.value)
+    assert set(pooled) == {p.scope_id for p in margin_points(
+        odoo_db.replica.run(finance.gross_margin_sums, ctx, group_by="company"), "company")}
+    # per customer, too (the partner scope of the KPI)
+    per_partner = defaultdict(lambda: [0.0, 0.0])
+    for c in cells:
+        if c["partner_id"] is not None:
+            per_partner[c["partner_id"]][0] += c["revenue"]
+            per_partner[c["partner_id"]][1] += c["cogs"]
+    for r in odoo_db.replica.run(finance.gross_margin_sums, ctx, group_by="partner"):
+        assert per_partner[r["scope_id"]] == pytest.approx([float(r["revenue"]), float(r["cogs"])])
+
+
+@pytest.mark.parametrize("ctx", [JUNE, JUNE_ALL], ids=["company-1", "all-companies"])
+def test_numbers_agree_aging_buckets_sum_to_overdue_receivables(odoo_db, ctx):
+    _aged(odoo_db)
+    aged = aging_rows(odoo_db.replica.run(finance_pages.overdue_by_due_date, ctx))
+    kpi = {p.scope_id: p.value for p in overdue_points(odoo_db.replica.run(finance.overdue_sums, ctx, group_by="company"),
+                                                        "company")}
+    assert set(aged) == set(kpi)
+    for company_id, rows in aged.items():
+        buckets = sum(r[k] for r in rows for k in ("d1_30", "d31_60", "d61_90", "d90p"))
+        assert buckets == pytest.approx(kpi[company_id])
+        assert sum(r["total"] for r in rows) == pytest.approx(kpi[company_id])
+    per_partner = {p.scope_id: p.value for p in overdue_points(
+        odoo_db.replica.run(finance.overdue_sums, ctx, group_by="partner"), "partner")}
+    totals = defaultdict(float)
+    for rows in aged.values():
+        for r in rows:
+            totals[r["partner_id"]] += r["total"]
+    assert dict(totals) == pytest.approx(per_partner)
