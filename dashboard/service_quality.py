@@ -43,8 +43,8 @@ def open_alerts(access: Access, as_of: date, days: int) -> list[dict]:
 
 
 def lot_detail(access: Access, lot_id: int) -> dict | None:
-    """One lot: its product, vendor and scraps (``lot_scraps``), its receipts and the MOs that consumed it
-    (``lot_trace``, MOs limited to the caller's sites) and ``computed_at``, or None when unknown or outside the caller's companies."""
+    """One lot: its product and vendor (``lot_scraps``), its receipts, the MOs that consumed it and its scraps
+    (``lot_trace``, each limited to the caller's sites) and ``computed_at``, or None when unknown or outside the caller's companies."""
     st = state()
 
     def compute():
@@ -54,6 +54,11 @@ def lot_detail(access: Access, lot_id: int) -> dict | None:
             return None
         trace = st.replica.run(quality_pages.lot_trace, lot_id=int(lot_id), lang=st.settings.lang,
                                company_ids=access.company_ids, warehouse_ids=access.warehouse_ids)
-        return {**head, **(trace or {"receipts": [], "consumed": []}), "computed_at": _now()}
+        trace = trace or {"receipts": [], "consumed": [], "scraps": []}
+        vendor = head["vendor"]
+        if access.warehouse_ids is not None:  # a site user learns the vendor from their own sites' receipts only
+            first = trace["receipts"][0] if trace["receipts"] else None
+            vendor = first and {k: first[k] for k in ("partner_id", "partner", "purchase_order_id", "purchase_order", "date")}
+        return {"lot": head["lot"], "vendor": vendor, **trace, "computed_at": _now()}
 
     return _cached("quality.lot_detail", access, {"lot_id": int(lot_id), "day": today()}, domain_ttl("quality"), compute)

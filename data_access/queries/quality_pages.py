@@ -130,14 +130,16 @@ def open_quality_alerts(conn, schema, ctx: QueryContext, *, limit: int = 200) ->
 
 def lot_trace(conn, schema, *, lot_id, lang: str = "en_US", company_ids: tuple[int, ...] | None = None,
               warehouse_ids: tuple[int, ...] | None = None, limit: int = 500) -> dict | None:
-    """Where one lot came from and where it went: ``{"receipts": [...], "consumed": [...]}`` or None for an
-    unknown lot (or one outside ``company_ids``).
+    """Where one lot came from and where it went: ``{"receipts": [...], "consumed": [...], "scraps": [...]}``
+    or None for an unknown lot (or one outside ``company_ids``); each list only in the sites ``warehouse_ids``.
 
     Receipts: done move lines of the lot whose move has a ``purchase_line_id``: ``id`` (move line),
     ``date``, ``qty``, ``picking_id``, ``picking``, ``purchase_order_id``, ``purchase_order``, ``partner_id``,
-    ``partner``. Consumed: done move lines of the lot whose move is a component move of an MO
+    ``partner``, ``warehouse_id`` (of the destination location). Consumed: done move lines of the lot whose move is a component move of an MO
     (``raw_material_production_id``), per MO in the sites ``warehouse_ids``: ``id`` (MO), ``model``, ``name``,
-    ``product``, ``state``, ``date`` (first consumption), ``qty``, ``warehouse_id``.
+    ``product``, ``state``, ``date`` (first consumption), ``qty``, ``warehouse_id``. Scraps: done scraps of the
+    lot (``id``, ``model``, ``name``, ``qty``, ``product``, ``production``, ``workcenter``, ``date_done``,
+    ``warehouse_id``: the MO's site, else the source location's).
     """
     lid = as_id(lot_id)
     if lid is None:
@@ -148,14 +150,16 @@ def lot_trace(conn, schema, *, lot_id, lang: str = "en_US", company_ids: tuple[i
         return None
     sml, mv, pol, po, partner, pick = (schema.stock_move_line, schema.stock_move, schema.purchase_order_line,
                                        schema.purchase_order, schema.res_partner, schema.stock_picking)
+    dest = schema.stock_location.alias("dest")
     receipts = conn.execute(
         select(sml.c.id, sml.c.date, as_float(sml.c.quantity).label("qty"), mv.c.picking_id, pick.c.name.label("picking"),
                po.c.id.label("purchase_order_id"), po.c.name.label("purchase_order"), po.c.partner_id,
-               partner.c.name.label("partner"))
+               partner.c.name.label("partner"), dest.c.warehouse_id)
         .select_from(sml.join(mv, mv.c.id == sml.c.move_id).join(pol, pol.c.id == mv.c.purchase_line_id)
                      .join(po, po.c.id == pol.c.order_id).outerjoin(partner, partner.c.id == po.c.partner_id)
-                     .outerjoin(pick, pick.c.id == mv.c.picking_id))
-        .where(sml.c.lot_id == lid, mv.c.state == "done")
+                     .outerjoin(pick, pick.c.id == mv.c.picking_id)
+                     .outerjoin(dest, dest.c.id == mv.c.location_dest_id))
+        .where(sml.c.lot_id == lid, mv.c.state == "done", sqlfuncs.in_ids(dest.c.warehouse_id, warehouse_ids))
         .order_by(sml.c.date, sml.c.id).limit(limit)
     ).mappings().all()
     mo, ptype = schema.mrp_production, schema.stock_picking_type
@@ -173,4 +177,20 @@ def lot_trace(conn, schema, *, lot_id, lang: str = "en_US", company_ids: tuple[i
         .where(sqlfuncs.in_ids(mo.c.company_id, company_ids), sqlfuncs.in_ids(ptype.c.warehouse_id, warehouse_ids))
         .order_by(used.c.date, mo.c.id).limit(limit)
     ).mappings().all()
-    return {"receipts": [dict(r) for r in receipts], "consumed": [dict(r) for r in consumed]}
+    sc, wo, wc, loc = schema.stock_scrap, schema.mrp_workorder, schema.mrp_workcenter, schema.stock_location
+    smo, stype = schema.mrp_production.alias("scrap_mo"), schema.stock_picking_type.alias("scrap_type")
+    spp, starget, sname = product_name(schema, lang, conn.dialect.name)
+    site = func.coalesce(stype.c.warehouse_id, loc.c.warehouse_id)
+    scraps = conn.execute(
+        select(sc.c.id, sc.c.name, as_float(sc.c.scrap_qty).label("qty"), sc.c.product_id, sname.label("product"),
+               sc.c.production_id, smo.c.name.label("production"), sc.c.workorder_id, wo.c.workcenter_id,
+               wc.c.name.label("workcenter"), sc.c.date_done, site.label("warehouse_id"))
+        .select_from(sc.outerjoin(starget, spp.c.id == sc.c.product_id).outerjoin(smo, smo.c.id == sc.c.production_id)
+                     .outerjoin(stype, stype.c.id == smo.c.picking_type_id).outerjoin(loc, loc.c.id == sc.c.location_id)
+                     .outerjoin(wo, wo.c.id == sc.c.workorder_id).outerjoin(wc, wc.c.id == wo.c.workcenter_id))
+        .where(sc.c.lot_id == lid, sc.c.state == "done", sqlfuncs.in_ids(sc.c.company_id, company_ids),
+               sqlfuncs.in_ids(site, warehouse_ids))
+        .order_by(sc.c.date_done, sc.c.id).limit(limit)
+    ).mappings().all()
+    return {"receipts": [dict(r) for r in receipts], "consumed": [dict(r) for r in consumed],
+            "scraps": [dict(r, model="stock.scrap") for r in scraps]}

@@ -143,3 +143,20 @@ def test_a_community_replica_shows_the_fallback(community, as_user):
     assert FALLBACK_TEXT in str(out["nc"]) and _find(out["nc"], "quality-nc-app") is None
     assert "quality app not installed" in str(out["tiles"])
     assert out["products"] and out["pareto"]["data"]  # what is available instead: FPY and scrap
+
+
+def test_the_pareto_adds_up_to_the_scrapped_term_of_the_kpi(app, as_user):
+    """On the demo, the page's Pareto total (by product and by work center) equals produced x (1 - first pass
+    yield) of the KPI engine for the same site and period (the four backends: test_quality_pages)."""
+    from dashboard import service, service_quality
+
+    page = _page("pages.quality")
+    as_user(app, "quality")
+    access = page.page_access("quality")[0]
+    as_of = service.today()
+    fpy = next(r for r in service.kpi_results(access, as_of, 30, kpis=("first_pass_yield",), scope_kinds=("warehouse",))["results"]
+               if r["scope_id"] == SITE and r.get("bucket") is None)
+    produced = sum(r["qty_produced"] for r in service_quality.fpy_by_product(access, as_of, 30, SITE))
+    for by in ("product", "workcenter"):
+        total = sum(r["qty"] for r in service_quality.fpy_scrap_pareto(access, as_of, 30, SITE, by))
+        assert total > 0 and total == pytest.approx(produced * (1 - fpy["value"]), rel=1e-9), by

@@ -82,7 +82,12 @@ def test_lot_trace_back_to_the_vendor_and_forward_to_the_mos(odoo_db):
     assert [(r["purchase_order"], r["partner_id"], r["partner"]) for r in trace["receipts"]] == [("PO0001", 7, "Acme Steel")]
     assert [(r["id"], r["name"], r["product"], r["qty"], r["warehouse_id"]) for r in trace["consumed"]] == [
         (2, "MO2", "Hinge", 6.0, 2)]
-    assert odoo_db.replica.run(lot_trace, lot_id=1, company_ids=(1,), warehouse_ids=(1,))["consumed"] == []
+    assert [(r["id"], r["qty"], r["production"], r["workcenter"], r["warehouse_id"]) for r in trace["scraps"]] == [
+        (1, 3.0, "MO1", "Press", 1), (2, 2.0, "MO1", "Press", 1)]  # the draft scrap 5 is not one
+    site1 = odoo_db.replica.run(lot_trace, lot_id=1, company_ids=(1,), warehouse_ids=(1,))
+    assert site1["consumed"] == [] and len(site1["scraps"]) == 2
+    assert site1["receipts"] == []  # the receipt's destination is in no site of the scope
+    assert odoo_db.replica.run(lot_trace, lot_id=1, company_ids=(1,), warehouse_ids=(2,))["scraps"] == []
     assert odoo_db.replica.run(lot_trace, lot_id=3, company_ids=(1,)) is None  # another company's lot
     assert odoo_db.replica.run(lot_trace, lot_id="nope") is None
     assert odoo_db.replica.run(lot_trace, lot_id=999) is None
