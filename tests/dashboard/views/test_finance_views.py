@@ -153,3 +153,24 @@ def test_customer_page_problems_and_scope(app, as_user):
     # a customer of the main company only: nothing of it for a distribution-company user
     shown = customer._body.__wrapped__({"partner": 44, "days": 90}, access=access)
     assert f"customer-company-{MAIN}" not in _ids(shown["blocks"])
+
+
+@pytest.mark.parametrize("days", [30, 90])
+def test_on_the_demo_the_breakdowns_add_up_to_the_tiles(app, as_user, days):
+    """The heat map's cells pool to each company's gross_margin_pct and the aging buckets sum to its
+    overdue_receivables, for the page's period and the caller's scope (the tiles' own results)."""
+    from dashboard import service, service_finance
+
+    as_user("finance")
+    access, _ = page_access("finance")
+    as_of = service.today()
+    results = service.kpi_results(access, as_of, days, kpis=("gross_margin_pct", "overdue_receivables"),
+                                  scope_kinds=("company",))["results"]
+    kpi = {(r["kpi"], r["scope_id"]): r["value"] for r in results}
+    pooled = pool_cells(service_finance.margin_cells(access, as_of, days))
+    aged = aging_rows(service_finance.overdue_by_due_date(access, as_of, days))
+    for company in (MAIN, DIST):
+        assert pooled[company]["margin_pct"] == pytest.approx(kpi[("gross_margin_pct", company)])
+        buckets = sum(r[k] for r in aged[company] for k in ("d1_30", "d31_60", "d61_90", "d90p"))
+        assert buckets == pytest.approx(kpi[("overdue_receivables", company)])
+        assert any(r["d90p"] > 0 for r in aged[company])  # the demo's oldest receivables are in 90+
