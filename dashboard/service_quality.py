@@ -10,7 +10,7 @@ from dashboard.extensions import state
 from dashboard.service import _cached, _now, _run_query, domain_ttl, today
 from data_access.queries import quality_drill, quality_pages
 
-__all__ = ["QUALITY_APP", "has_quality_app", "fpy_scrap_pareto", "fpy_by_product", "scrapped_lots", "open_alerts",
+__all__ = ["QUALITY_APP", "has_quality_app", "fpy_scrap_pareto", "fpy_by_product", "fpy_product_series", "scrapped_lots", "open_alerts",
            "lot_detail"]
 
 QUALITY_APP = "quality"  # Odoo Enterprise's quality app: quality.alert, NC closure time
@@ -29,6 +29,12 @@ def fpy_scrap_pareto(access: Access, as_of: date, days: int, site: int | None, b
 def fpy_by_product(access: Access, as_of: date, days: int, site: int | None) -> list[dict]:
     """First pass yield terms per MO product (produced, scrapped, MOs), most scrapped first."""
     return _run_query(access, quality_pages.fpy_by_product, as_of, days, domain="quality", warehouse_id=site)
+
+
+def fpy_product_series(access: Access, as_of: date, days: int, site: int | None, product_ids) -> list[dict]:
+    """First pass yield terms of the given products per local day of the period."""
+    return _run_query(access, quality_pages.fpy_product_series, as_of, days, domain="quality", warehouse_id=site,
+                      product_ids=sorted(int(i) for i in product_ids), bucket="day")
 
 
 def scrapped_lots(access: Access, as_of: date, days: int, site: int | None, limit: int = 50) -> list[dict]:

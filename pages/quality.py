@@ -24,11 +24,12 @@ from dashboard.components import (
 )
 from dashboard.figures import SCALE_STORE, empty_figure, for_screen, graph_style, kpi_trend, pareto, screen_scale
 from dashboard.pages_registry import register
-from dashboard.urlstate import parse_query
-from dashboard.views.plant import index_results, period_options
+from dashboard.urlstate import parse_query, period_days
+from dashboard.views.plant import heatmap_min_width, index_results, period_options
 from dashboard.views.quality import (
     ALERT_COLUMNS,
     FALLBACK_TEXT,
+    HEATMAP_PRODUCTS,
     LOT_COLUMNS,
     PARETO_BY,
     PRODUCT_COLUMNS,
@@ -38,6 +39,7 @@ from dashboard.views.quality import (
     lot_href,
     lot_rows,
     pareto_items,
+    product_heatmap,
     product_rows,
     quality_href,
     quality_tiles,
@@ -47,7 +49,7 @@ from dashboard.views.quality import (
 
 spec = register(__name__, "quality")  # dash.register_page (Dash Pages imports only files that name it)
 _GRAPH = {"displayModeBar": False, "responsive": True}
-_FIGURES = ("trend", "pareto")
+_FIGURES = ("trend", "pareto", "heatmap")
 
 
 def _radio(name: str, value, options) -> dbc.RadioItems:
@@ -105,6 +107,9 @@ def layout(**query):
                                   className="plant-section-head"),
                          _graph("pareto"), html.Div(REASON_NOTE, className="plant-hint", id=spec.id("reason-note"))], xl=6),
             ]),
+            html.H4("First pass yield by product and day", className="section-title mt-2"),
+            dcc.Loading(html.Div(dcc.Graph(id=spec.id("heatmap"), config=_GRAPH, figure=empty_figure("Loading…")),
+                                 className="frame-scroll plant-heatmap-frame"), type="default"),
             dbc.Row([
                 dbc.Col([html.H4("First pass yield by product", className="section-title"),
                          data_grid(spec.id("products"), PRODUCT_COLUMNS, height=360,
@@ -136,7 +141,8 @@ def _to_url(site, by, days, params, *, access):
 
 _BODY = dict(message=Output(spec.id("message"), "children"), shown=Output(spec.id("content"), "style"),
              tiles=Output(spec.id("tiles"), "children"), trend=Output(spec.id("trend"), "figure"),
-             pareto=Output(spec.id("pareto"), "figure"), products=Output(spec.id("products"), "rowData"),
+             pareto=Output(spec.id("pareto"), "figure"), heatmap=Output(spec.id("heatmap"), "figure"),
+             products=Output(spec.id("products"), "rowData"),
              lots=Output(spec.id("lots"), "rowData"), nc=Output(spec.id("nc"), "children"),
              fresh=Output(spec.id("freshness"), "children"),
              styles=[Output(spec.id(name), "style") for name in _FIGURES])
@@ -185,6 +191,8 @@ def _body(data, scale=None, *, access):
                                          bucket="week") if has_app else {"computed_at": period["computed_at"], "results": []})
         rows = service_quality.fpy_scrap_pareto(access, as_of, days, site_id, by)
         products = service_quality.fpy_by_product(access, as_of, days, site_id)
+        top = products[:HEATMAP_PRODUCTS]
+        product_series = service_quality.fpy_product_series(access, as_of, days, site_id, [p["id"] for p in top])
         lots = service_quality.scrapped_lots(access, as_of, days, site_id)
         alerts = service_quality.open_alerts(access, as_of, days) if has_app else []
         currency = service.companies(access).get(company_id, {}).get("currency")
@@ -212,17 +220,22 @@ def _body(data, scale=None, *, access):
                               site_name=site["name"], scrap_qty=sum(r["qty"] for r in rows),
                               scrap_cost=sum(r["cost"] for r in rows), currency=currency, has_app=has_app,
                               tile_id=spec.id)
-        shown = [for_screen(trend, scale), for_screen(figure, scale)]
+        grid = product_heatmap(top, period_days(as_of, days), product_series,
+                               catalogue.for_scope("first_pass_yield", "warehouse", site_id, 1),
+                               empty_message="No MO of this site was done in this period.")
+        shown = [for_screen(trend, scale), for_screen(figure, scale), for_screen(grid, scale)]
+        wide = graph_style(shown[2], minWidth=f"{heatmap_min_width(days) * scale:.0f}px") if top else graph_style(shown[2])
         link = lambda lot: lot_href(lot, as_of, days, site_id)
         return {"message": None, "shown": {}, "tiles": tile_grid(tiles), "trend": shown[0], "pareto": shown[1],
-                "styles": [graph_style(f) for f in shown], "products": product_rows(products, d_fpy),
+                "heatmap": shown[2],
+                "styles": [graph_style(shown[0]), graph_style(shown[1]), wide], "products": product_rows(products, d_fpy),
                 "lots": lot_rows(lots, link),
                 "nc": _nc_section(has_app, nc_trend, alert_rows(alerts, as_of, settings.zone, settings.odoo_base_url, link),
                                   scale)}
 
     parts = {"view": [as_of, days, site_id, by], "scale": scale, "site": site, "app": has_app,
              "computed_at": [period["computed_at"], series["computed_at"], nc_weekly["computed_at"]],
-             "rows": [rows, products, lots, alerts], "currency": currency,
+             "rows": [rows, products, product_series, lots, alerts], "currency": currency,
              "settings": [settings.zone.key, settings.odoo_base_url]}
     built = service.rendered("quality.body", access, parts, build)
     return dict(built, fresh=freshness(min(period["computed_at"], series["computed_at"]), settings.zone))

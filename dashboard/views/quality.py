@@ -11,13 +11,15 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from dashboard.components import Column, kpi_tile, tile
-from dashboard.formats import NO_VALUE, fmt_amount, fmt_datetime, fmt_qty, fmt_value, to_local
+from dashboard.figures import heatmap, kpi_cell
+from dashboard.formats import NO_VALUE, fmt_amount, fmt_date, fmt_datetime, fmt_day_short, fmt_qty, fmt_value, to_local
 from dashboard.urlstate import choice_param, date_param, days_param, href, id_param
 from dashboard.views.plant import md_link, odoo_record_url
 from dashboard.vocab import GRADES, grade_of
 
 __all__ = ["PARETO_BY", "QUALITY_QUERY", "LOT_QUERY", "REASON_NOTE", "quality_href", "lot_href", "trend_bucket",
-           "site_trend_points", "quality_tiles", "pareto_items", "PRODUCT_COLUMNS", "product_rows", "LOT_COLUMNS",
+           "site_trend_points", "HEATMAP_PRODUCTS", "product_heatmap", "quality_tiles", "pareto_items", "PRODUCT_COLUMNS",
+           "product_rows", "LOT_COLUMNS",
            "lot_rows", "ALERT_COLUMNS", "alert_rows", "RECEIPT_COLUMNS", "receipt_rows", "CONSUMED_COLUMNS",
            "consumed_rows", "SCRAP_COLUMNS", "scrap_rows", "FALLBACK_TEXT"]
 
@@ -52,6 +54,28 @@ def site_trend_points(results: Sequence[Mapping], kpi: str, kind: str, scope_id:
     """``[{"bucket", "value"}]`` of one KPI and scope from bucketed KPI results."""
     return [{"bucket": r["bucket"][:10], "value": r["value"]} for r in results
             if r["kpi"] == kpi and r["scope_kind"] == kind and r["scope_id"] == scope_id and r.get("bucket")]
+
+
+HEATMAP_PRODUCTS = 12  # the most scrapped products get a row in the heat map
+
+
+def product_heatmap(products: Sequence[Mapping], days: Sequence[str], series: Sequence[Mapping], definition, *,
+                    empty_message: str) -> dict:
+    """Products (most scrapped first) x days of first pass yield, each cell graded by ``definition`` (the
+    site's thresholds for one day), the value in %, days without a done MO blank."""
+    names = {p["id"]: p.get("name") or f"#{p['id']}" for p in products}
+    cells = {}
+    for r in series:
+        if r["product_id"] not in names or r["qty_produced"] <= 0:
+            continue
+        value = (r["qty_produced"] - r["qty_scrapped"]) / r["qty_produced"]
+        day = fmt_date(r["bucket"])
+        cells[(r["product_id"], r["bucket"])] = kpi_cell(definition, {"value": value, "status": definition.status(value)},
+                                                         f"{names[r['product_id']]} · {day}")
+    fig = heatmap(list(names.items()), [(d, fmt_day_short(d)) for d in days], cells, empty_message=empty_message,
+                  font_size=12, header_height=36, row_height=40)
+    fig["layout"]["xaxis"].update(tickfont=dict(size=12), ticklabeloverflow="allow")  # as plant's day_heatmap
+    return fig
 
 
 def quality_tiles(catalogue, fpy: Mapping | None, nc: Sequence[Mapping], site_id: int, days: int, *, site_name: str,

@@ -12,11 +12,12 @@ from sqlalchemy import and_, func, literal, select
 
 from data_access import sqlfuncs
 from data_access.context import QueryContext
-from data_access.queries.production import as_float
+from data_access.queries.production import BUCKETS, as_float, bucket_expr, check_choice
 from data_access.queries.production_drill import as_id, check_limit, product_name
 from data_access.queries.quality import finished_qty_of, mo_scrap_select
 
-__all__ = ["FPY_PARETO_BY", "fpy_scrap_pareto", "fpy_by_product", "open_quality_alerts", "lot_trace"]
+__all__ = ["FPY_PARETO_BY", "fpy_scrap_pareto", "fpy_by_product", "fpy_product_series", "open_quality_alerts",
+           "lot_trace"]
 
 FPY_PARETO_BY = ("product", "workcenter")
 
@@ -107,6 +108,33 @@ def fpy_by_product(conn, schema, ctx: QueryContext, *, warehouse_id=None, limit:
     q = (select(agg, pname.label("name")).select_from(agg.outerjoin(ptarget, pp.c.id == agg.c.product_id))
          .order_by(agg.c.qty_scrapped.desc(), agg.c.product_id).limit(limit))
     return [{"id": int(r["product_id"]), "model": "product.product", "name": r["name"],
+             "qty_produced": float(r["qty_produced"] or 0), "qty_scrapped": float(r["qty_scrapped"] or 0),
+             "mo_count": int(r["mo_count"])} for r in conn.execute(q).mappings()]
+
+
+def fpy_product_series(conn, schema, ctx: QueryContext, *, product_ids, bucket: str = "day", warehouse_id=None,
+                       limit: int = 5000) -> list[dict]:
+    """First pass yield terms of the given MO products per local day or week of ``date_finished``:
+    ``product_id``, ``bucket`` (ISO date), ``qty_produced``, ``qty_scrapped``, ``mo_count``."""
+    check_choice(bucket, BUCKETS, "bucket")
+    limit = check_limit(limit)
+    ids = tuple(i for i in (as_id(p) for p in product_ids) if i is not None)
+    ok, wh = _site(warehouse_id)
+    if not ok or not ids:
+        return []
+    mo, ptype = schema.mrp_production, schema.stock_picking_type
+    scrapped = mo_scrap_select(schema, ctx).subquery("scr")
+    records = (select(mo.c.product_id.label("product_id"),
+                      bucket_expr(mo.c.date_finished, bucket, ctx, conn.dialect.name).label("bucket"),
+                      as_float(finished_qty_of(schema, mo)).label("produced"),
+                      as_float(func.coalesce(scrapped.c.qty, 0)).label("scrapped"))
+               .select_from(mo.outerjoin(ptype, ptype.c.id == mo.c.picking_type_id)
+                            .outerjoin(scrapped, scrapped.c.production_id == mo.c.id))
+               .where(*_fpy_mo_terms(schema, ctx, mo, ptype, wh), mo.c.product_id.in_(ids)).subquery("fpy_mos"))
+    q = (select(records.c.product_id, records.c.bucket, as_float(func.sum(records.c.produced)).label("qty_produced"),
+                as_float(func.sum(records.c.scrapped)).label("qty_scrapped"), func.count().label("mo_count"))
+         .group_by(records.c.product_id, records.c.bucket).order_by(records.c.product_id, records.c.bucket).limit(limit))
+    return [{"product_id": int(r["product_id"]), "bucket": str(r["bucket"])[:10],
              "qty_produced": float(r["qty_produced"] or 0), "qty_scrapped": float(r["qty_scrapped"] or 0),
              "mo_count": int(r["mo_count"])} for r in conn.execute(q).mappings()]
 

@@ -46,6 +46,8 @@ def test_the_scrap_excursion_traces_to_its_vendor_lot(app_duo):
     pareto = _figure(duo, "quality-pareto", "bar")
     assert pareto["x"] and all(v > 0 for v in pareto["y"])
     _figure(duo, "quality-trend", "scatter")
+    grid = _figure(duo, "quality-heatmap", "heatmap")
+    assert len(grid["x"]) == 30 and grid["y"]  # products x the period's days
     duo.wait_for_element(GRID_ROW.format("quality-products"), timeout=30)
     duo.wait_for_element(GRID_ROW.format("quality-lots"), timeout=30)
     duo.wait_for_element("#quality-nc-app", timeout=30)  # the demo is Enterprise: open alerts and closure time

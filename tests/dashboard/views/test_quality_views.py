@@ -110,6 +110,10 @@ def test_the_page_shows_the_excursion_and_its_lot_traces_to_the_vendor(app, as_u
     assert _find(out["nc"], "quality-nc-app") is not None  # the demo is Enterprise: alerts and closure time
     assert out["pareto"]["data"][0]["type"] == "bar" and out["trend"]["data"][0]["type"] == "scatter"
     assert out["products"] and out["lots"]
+    grid = out["heatmap"]["data"][0]
+    assert grid["type"] == "heatmap" and len(grid["y"]) == len(out["products"]) and len(grid["x"]) == 30
+    cells = [t for row in grid["text"] for t in row]
+    assert any(t.endswith("%") for t in cells) and all(t == "" or t.endswith("%") for t in cells)
     # the lot scrapped most at the excursion plant is the vendor's casting lot: it opens its page
     top = out["lots"][0]["name"]
     lot_id = int(top.split("/quality/lot/")[1].split("?")[0])

@@ -8,7 +8,13 @@ import pytest
 
 from dashboard.kpis.period import Period
 from data_access.queries.quality import fpy_sums
-from data_access.queries.quality_pages import fpy_by_product, fpy_scrap_pareto, lot_trace, open_quality_alerts
+from data_access.queries.quality_pages import (
+    fpy_by_product,
+    fpy_product_series,
+    fpy_scrap_pareto,
+    lot_trace,
+    open_quality_alerts,
+)
 from helpers.odoo_db import dt
 
 _spec = importlib.util.spec_from_file_location("_quality_drill_data", Path(__file__).with_name("test_quality_drill.py"))
@@ -74,6 +80,17 @@ def test_fpy_by_product(odoo_db):
     assert [(r["id"], r["name"], r["qty_produced"], r["qty_scrapped"], r["mo_count"]) for r in rows] == [
         (1, "Bracket", 20.0, 12.0, 1), (2, "Hinge", 8.0, 4.0, 1)]
     assert odoo_db.replica.run(fpy_by_product, CO1, warehouse_id=2)[0]["id"] == 2
+
+
+def test_fpy_product_series_by_local_day(odoo_db):
+    data(odoo_db)
+    rows = odoo_db.replica.run(fpy_product_series, CO1, product_ids=[1, 2, "x"])
+    assert [(r["product_id"], r["bucket"], r["qty_produced"], r["qty_scrapped"]) for r in rows] == [
+        (1, "2026-06-10", 20.0, 12.0), (2, "2026-06-20", 8.0, 4.0)]
+    assert odoo_db.replica.run(fpy_product_series, SITE2, product_ids=[1, 2])[0]["product_id"] == 2
+    assert odoo_db.replica.run(fpy_product_series, CO1, product_ids=[]) == []
+    weeks = odoo_db.replica.run(fpy_product_series, CO1, product_ids=[1], bucket="week")
+    assert [(r["bucket"], r["qty_scrapped"]) for r in weeks] == [("2026-06-08", 12.0)]  # the ISO week's Monday
 
 
 def test_lot_trace_back_to_the_vendor_and_forward_to_the_mos(odoo_db):
