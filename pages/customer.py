@@ -77,13 +77,16 @@ def layout(partner_id=None, **query):
     ], className="plant-page finance-page")
 
 
-def _block(cid: int, company: dict, *, tiles, categories, invoices, layers, open_, category_name) -> html.Div:
+def _block(cid: int, company: dict, *, tiles, categories, invoices, layers, open_, category_name, every) -> html.Div:
     scope = f" · {category_name}" if category_name else ""
     return html.Div([
         html.H3([company["name"], html.Span(f" · amounts in {company.get('currency') or 'company currency'}",
                                             className="plant-hint")], className="finance-company"),
         tiles,
-        html.H4("Gross margin by product category", className="section-title"),
+        html.Div([html.H4("Gross margin by product category", className="section-title"),
+                  dcc.Link("Show every category", href=every, id=spec.id(f"every-{cid}"), className="plant-hint")
+                  if category_name else html.Span("Open a category for its invoices and deliveries.", className="plant-hint")],
+                 className="plant-section-head"),
         data_grid(spec.id(f"categories-{cid}"), CATEGORY_COLUMNS, categories,
                   empty_message="No invoice or delivery of this customer in the period."),
         html.H4(f"Invoices of the period{scope}", className="section-title"),
@@ -160,7 +163,7 @@ def _body(data, *, access):
                              invoices=invoice_rows(rows["invoices"], currency, settings.odoo_base_url),
                              layers=layer_rows(rows["layers"], currency, settings.odoo_base_url, settings.lang),
                              open_=open_rows(rows["open"], currency, settings.odoo_base_url),
-                             category_name=category_name))
+                             category_name=category_name, every=customer_href(pid, days, as_of, company=only)))
     if not blocks:
         blocks = [empty_state("This customer has no invoice, delivery or open invoice in your companies in this period.")]
     minutes = service.domain_ttl("finance") // 60

@@ -229,15 +229,17 @@ def dio_trend(points: Sequence[Mapping], definition, company_name: str) -> dict:
 
 
 def inventory_value_figure(points: Sequence[Mapping], currency: str | None, company_name: str) -> dict:
-    """Inventory value (sum of valuation layers) at each month-end of one company, as bars."""
+    """Inventory value (sum of valuation layers) at each month-end of one company, as a filled line."""
     title = dict(text=f"Inventory value at month-ends · {company_name}", x=0.01, font=dict(size=14))
     pts = sorted(points, key=lambda p: p["bucket"])
     if not pts:
         fig = empty_figure("No valuation layers in the last year.", height=230)
         fig["layout"]["title"] = title
         return fig
-    bars = dict(type="bar", x=[p["bucket"] for p in pts], y=[p["inventory_value"] for p in pts],
-                marker=dict(color=SERIES), customdata=[fmt_amount(p["inventory_value"], currency) for p in pts],
+    # a filled line, not bars: the last point (D) may be a day after the last month-end
+    bars = dict(type="scatter", mode="lines+markers", fill="tozeroy", fillcolor="rgba(113, 75, 103, 0.15)", x=[p["bucket"] for p in pts],
+                y=[p["inventory_value"] for p in pts], line=dict(color=SERIES, width=2), marker=dict(color=SERIES, size=6),
+                customdata=[fmt_amount(p["inventory_value"], currency) for p in pts],
                 hovertemplate="%{x|%Y-%m-%d}<br><b>%{customdata}</b><extra></extra>", name="Inventory value")
     layout = base_layout(height=230, title=title, margin=dict(l=10, r=10, t=40, b=10),
                          xaxis=dict(type="date", showgrid=False, tickformat="%b %Y", tickfont=dict(size=11, color=MUTED)),

@@ -101,6 +101,9 @@ def test_finance_blocks_stories_drill_and_back(app_duo):
     categories = _column(duo, f"customer-categories-{MAIN}", "category")
     assert "Cable Harnesses" in categories[0]
     assert all(t.endswith(" EUR") for t in _column(duo, f"customer-layers-{MAIN}", "cogs"))
+    every = duo.find_element(f"#customer-every-{MAIN}").get_attribute("href")
+    assert "category=" not in every and every.split("?")[0] == duo.driver.current_url.split("?")[0]
+    duo.wait_for_element(GRID_ROW.format(f"customer-open-{MAIN}"), timeout=30)
     resize_to(duo, 1280, 800)
     assert page_overflow_x(duo) <= 0
     clear_viewport(duo)
