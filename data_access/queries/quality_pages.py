@@ -56,16 +56,21 @@ def fpy_scrap_pareto(conn, schema, ctx: QueryContext, *, by: str = "product", wa
                                   schema.mrp_workorder, schema.stock_move, schema.stock_valuation_layer)
     key = {"product": sc.c.product_id, "workcenter": wo.c.workcenter_id}[by]
     scraps = (
-        select(sc.c.id.label("scrap_id"), key.label("key_id"), sc.c.scrap_qty.label("qty"))
+        select(sc.c.id.label("scrap_id"), key.label("key_id"), sc.c.scrap_qty.label("qty"), sc.c.date_done)
         .select_from(sc.join(mo, and_(mo.c.id == sc.c.production_id, mo.c.product_id == sc.c.product_id))
                      .outerjoin(ptype, ptype.c.id == mo.c.picking_type_id)
                      .outerjoin(wo, wo.c.id == sc.c.workorder_id))
         .where(sc.c.state == "done", *_fpy_mo_terms(schema, ctx, mo, ptype, wh))
         .subquery("fpy_scraps")
     )
-    # the valuation of each scrap's moves (stock_move.scrap_id), reached from the period's scraps only
+    # The valuation of each scrap's moves (stock_move.scrap_id, which Odoo does not index): the moves are read
+    # on Odoo's stock_move.date index, within a day of the scraps' own dates (a scrap move is done when its
+    # scrap is), never the whole move history; then their layers through stock_move_id.
+    lo = select(func.min(scraps.c.date_done)).scalar_subquery()
+    hi = select(func.max(scraps.c.date_done)).scalar_subquery()
     cost = (select(mv.c.scrap_id.label("scrap_id"), func.sum(svl.c.value).label("value"))
             .select_from(mv.join(scraps, scraps.c.scrap_id == mv.c.scrap_id).join(svl, svl.c.stock_move_id == mv.c.id))
+            .where(mv.c.date >= sqlfuncs.add_days(lo, -1, d), mv.c.date <= sqlfuncs.add_days(hi, 1, d))
             .group_by(mv.c.scrap_id).subquery("scrap_cost"))
     agg = (select(scraps.c.key_id, as_float(func.sum(func.coalesce(scraps.c.qty, 0))).label("qty"),
                   func.count().label("n"), as_float(-func.sum(func.coalesce(cost.c.value, 0))).label("cost"))
@@ -174,8 +179,11 @@ def lot_trace(conn, schema, *, lot_id, lang: str = "en_US", company_ids: tuple[i
         return None
     limit = check_limit(limit)
     lot = schema.stock_lot
-    if conn.execute(select(lot.c.id).where(lot.c.id == lid, sqlfuncs.in_ids(lot.c.company_id, company_ids))).first() is None:
+    head = conn.execute(select(lot.c.product_id).where(lot.c.id == lid, sqlfuncs.in_ids(lot.c.company_id, company_ids))).first()
+    if head is None:
         return None
+    # stock_move_line.lot_id has no Odoo index; a lot's move lines are those of its product (indexed)
+    of_lot = (sml_lot := schema.stock_move_line).c.lot_id == lid, sml_lot.c.product_id == head.product_id
     sml, mv, pol, po, partner, pick = (schema.stock_move_line, schema.stock_move, schema.purchase_order_line,
                                        schema.purchase_order, schema.res_partner, schema.stock_picking)
     dest = schema.stock_location.alias("dest")
@@ -187,7 +195,7 @@ def lot_trace(conn, schema, *, lot_id, lang: str = "en_US", company_ids: tuple[i
                      .join(po, po.c.id == pol.c.order_id).outerjoin(partner, partner.c.id == po.c.partner_id)
                      .outerjoin(pick, pick.c.id == mv.c.picking_id)
                      .outerjoin(dest, dest.c.id == mv.c.location_dest_id))
-        .where(sml.c.lot_id == lid, mv.c.state == "done", sqlfuncs.in_ids(dest.c.warehouse_id, warehouse_ids))
+        .where(*of_lot, mv.c.state == "done", sqlfuncs.in_ids(dest.c.warehouse_id, warehouse_ids))
         .order_by(sml.c.date, sml.c.id).limit(limit)
     ).mappings().all()
     mo, ptype = schema.mrp_production, schema.stock_picking_type
@@ -195,7 +203,7 @@ def lot_trace(conn, schema, *, lot_id, lang: str = "en_US", company_ids: tuple[i
     used = (select(mv.c.raw_material_production_id.label("mo_id"), func.min(sml.c.date).label("date"),
                    as_float(func.sum(sml.c.quantity)).label("qty"))
             .select_from(sml.join(mv, mv.c.id == sml.c.move_id))
-            .where(sml.c.lot_id == lid, mv.c.state == "done", mv.c.raw_material_production_id.isnot(None))
+            .where(*of_lot, mv.c.state == "done", mv.c.raw_material_production_id.isnot(None))
             .group_by(mv.c.raw_material_production_id).subquery("lot_use"))
     consumed = conn.execute(
         select(mo.c.id, mo.c.name, pname.label("product"), mo.c.state, used.c.date, used.c.qty,

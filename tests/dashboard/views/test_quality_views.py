@@ -162,5 +162,7 @@ def test_the_pareto_adds_up_to_the_scrapped_term_of_the_kpi(app, as_user):
                if r["scope_id"] == SITE and r.get("bucket") is None)
     produced = sum(r["qty_produced"] for r in service_quality.fpy_by_product(access, as_of, 30, SITE))
     for by in ("product", "workcenter"):
-        total = sum(r["qty"] for r in service_quality.fpy_scrap_pareto(access, as_of, 30, SITE, by))
+        rows = service_quality.fpy_scrap_pareto(access, as_of, 30, SITE, by)
+        total = sum(r["qty"] for r in rows)
+        assert all(r["cost"] > 0 for r in rows), by  # every scrap's move carries its valuation layer
         assert total > 0 and total == pytest.approx(produced * (1 - fpy["value"]), rel=1e-9), by

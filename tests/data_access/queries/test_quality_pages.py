@@ -30,9 +30,12 @@ def data(db):
     drill_data(db)
     # scrap moves and their valuation: scrap 1 cost 30, scrap 3 cost 12 (two layers), scrap 4 (no MO) 99
     db.insert("stock_move",
-              {"id": 201, "scrap_id": 1, "product_id": 1, "state": "done", "quantity": 3, "scrapped": True},
-              {"id": 203, "scrap_id": 3, "product_id": 2, "state": "done", "quantity": 4, "scrapped": True},
-              {"id": 204, "scrap_id": 4, "product_id": 2, "state": "done", "quantity": 10, "scrapped": True},
+              {"id": 201, "scrap_id": 1, "product_id": 1, "state": "done", "quantity": 3, "scrapped": True,
+               "date": dt("2026-06-10 09:00")},
+              {"id": 203, "scrap_id": 3, "product_id": 2, "state": "done", "quantity": 4, "scrapped": True,
+               "date": dt("2026-06-20 09:00")},
+              {"id": 204, "scrap_id": 4, "product_id": 2, "state": "done", "quantity": 10, "scrapped": True,
+               "date": dt("2026-06-21 09:00")},
               {"id": 300, "raw_material_production_id": 2, "product_id": 1, "state": "done", "quantity": 6,
                "picking_id": None},
               {"id": 301, "raw_material_production_id": 3, "product_id": 1, "state": "cancel", "quantity": 6})
@@ -40,8 +43,14 @@ def data(db):
               {"id": 2, "stock_move_id": 203, "value": -10, "company_id": 1, "product_id": 2},
               {"id": 3, "stock_move_id": 203, "value": -2, "company_id": 1, "product_id": 2},
               {"id": 4, "stock_move_id": 204, "value": -99, "company_id": 1, "product_id": 2})
-    db.insert("stock_move_line", {"id": 1002, "move_id": 300, "lot_id": 1, "quantity": 6, "date": dt("2026-06-19 08:00")},
-              {"id": 1003, "move_id": 301, "lot_id": 1, "quantity": 6, "date": dt("2026-06-25 08:00")})
+    # the lot's lines carry its product (Odoo's rule; the query reads them on the product's index): the drill
+    # data's receipt line 1000 has none, so this receipt of 40 is the lot's one
+    db.insert("stock_move", {"id": 102, "production_id": None, "product_id": 1, "state": "done", "quantity": 40,
+                             "scrapped": False, "purchase_line_id": 1})
+    db.insert("stock_move_line",
+              {"id": 1002, "move_id": 300, "lot_id": 1, "product_id": 1, "quantity": 6, "date": dt("2026-06-19 08:00")},
+              {"id": 1003, "move_id": 301, "lot_id": 1, "product_id": 1, "quantity": 6, "date": dt("2026-06-25 08:00")},
+              {"id": 1004, "move_id": 102, "lot_id": 1, "product_id": 1, "quantity": 40, "date": dt("2026-05-02 08:00")})
 
 
 def brief(rows):
@@ -96,7 +105,8 @@ def test_fpy_product_series_by_local_day(odoo_db):
 def test_lot_trace_back_to_the_vendor_and_forward_to_the_mos(odoo_db):
     data(odoo_db)
     trace = odoo_db.replica.run(lot_trace, lot_id=1, company_ids=(1,))
-    assert [(r["purchase_order"], r["partner_id"], r["partner"]) for r in trace["receipts"]] == [("PO0001", 7, "Acme Steel")]
+    assert [(r["id"], r["purchase_order"], r["partner_id"], r["partner"], r["qty"]) for r in trace["receipts"]] == [
+        (1004, "PO0001", 7, "Acme Steel", 40.0)]
     assert [(r["id"], r["name"], r["product"], r["qty"], r["warehouse_id"]) for r in trace["consumed"]] == [
         (2, "MO2", "Hinge", 6.0, 2)]
     assert [(r["id"], r["qty"], r["production"], r["workcenter"], r["warehouse_id"]) for r in trace["scraps"]] == [
