@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from dashboard.auth.access import Access
 from dashboard.kpis.supply import turns_points
-from dashboard.service import _run_query
-from data_access.queries import finance_drill, finance_pages, supply_stock
+from dashboard.service import _run_query, scope_context
+from data_access.queries import finance_drill, finance_pages
 
 __all__ = ["margin_cells", "overdue_by_due_date", "overdue_invoices", "customer_invoices", "customer_layers",
            "open_invoices", "month_ends", "inventory_trend"]
@@ -61,14 +61,15 @@ def month_ends(as_of: date, months: int = 12) -> list[date]:
 def inventory_trend(access: Access, as_of: date, months: int = 12) -> dict[int, list[dict]]:
     """``{company id: [{"bucket": iso day, "inventory_value", "dio", "inventory_turns"}, ...]}`` at each of
     ``month_ends``: the terms of ``inventory_turns`` / ``dio`` as of that day (so the last point is the
-    tiles' value), each day's sums cached on its own."""
+    tiles' value), from one pass over the valuation layers."""
+    days = month_ends(as_of, months)
+    ends = [scope_context(access, day, 1).end.isoformat() for day in days]
+    rows = _run_query(access, finance_pages.inventory_at_ends, as_of, 1, domain="supply", ends=ends)
+    day_of = dict(zip(ends, days))
     out: dict[int, list[dict]] = {}
-    for day in month_ends(as_of, months):
-        rows = _run_query(access, supply_stock.inventory_turns_sums, day, 1, domain="supply")
-        values = {r["scope_id"]: r["inventory_values"][0] for r in rows}
-        points: dict[int, dict] = {}
-        for p in turns_points(rows, "company"):
-            points.setdefault(p.scope_id, {"bucket": day.isoformat(), "inventory_value": values[p.scope_id]})[p.kpi] = p.value
-        for company_id, point in points.items():
-            out.setdefault(company_id, []).append(point)
+    for r in rows:
+        point = {"bucket": day_of[r["end"]].isoformat(), "inventory_value": r["inventory_values"][0]}
+        for p in turns_points([r], "company"):
+            point[p.kpi] = p.value
+        out.setdefault(r["scope_id"], []).append(point)
     return out

@@ -8,7 +8,9 @@ pools back to its KPI for the same period and scope: the margin cells of a compa
 """
 from __future__ import annotations
 
-from sqlalchemy import func, literal_column, select, union_all
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
 
 from data_access import sqlfuncs
 from data_access.context import QueryContext
@@ -23,9 +25,10 @@ from data_access.queries.finance import (
 )
 from data_access.queries.supply import as_of_day
 from data_access.queries.supply_drill import id_filter, valid_limit
+from data_access.queries.supply_stock import TURNS_DAYS, TURNS_SAMPLES
 
 __all__ = ["AGING_BUCKETS", "age_bucket", "margin_cells", "overdue_by_due_date", "customer_invoices",
-           "customer_layers", "open_invoices"]
+           "customer_layers", "open_invoices", "inventory_at_ends"]
 
 # (key, label, first day overdue, last day overdue or None)
 AGING_BUCKETS = (("d1_30", "1-30 days", 1, 30), ("d31_60", "31-60 days", 31, 60), ("d61_90", "61-90 days", 61, 90),
@@ -196,3 +199,56 @@ def _required(partner_id) -> int:
     if value <= 0 or value != partner_id:
         raise ValueError(f"not an id: {partner_id!r}")
     return value
+
+
+def inventory_at_ends(conn, schema, ctx: QueryContext, *, ends) -> list[dict]:
+    """The terms of ``inventory_turns`` / ``dio`` (``supply_stock.inventory_turns_sums``) at each instant of
+    ``ends`` (ISO datetimes: the end of each day D wanted, as ``ctx.end`` would be) from ONE pass over the
+    layers: each layer is put in the interval between the instants it precedes (a CASE over the sorted
+    instants: every end, end - 30 k days and end - 365 days), the intervals are summed per company, and
+    the value before any instant is the sum of the intervals up to it. Only ``ctx.company_ids`` of ``ctx``
+    applies. Dicts ``scope_id, end`` (ISO), ``bucket`` (None), ``cogs, inventory_values`` (13),
+    ``inventory_value_sum, samples``, the shape of ``inventory_turns_sums``' rows.
+    """
+    svl, m, loc = schema.stock_valuation_layer, schema.stock_move, schema.stock_location
+    wanted = [datetime.fromisoformat(str(e)) for e in ends]
+    if not wanted:
+        return []
+    instants = sorted({e - timedelta(days=30 * k) for e in wanted for k in range(TURNS_SAMPLES)}
+                      | {e - timedelta(days=TURNS_DAYS) for e in wanted} | set(wanted))
+    index = {t: i for i, t in enumerate(instants)}
+    customer = select(loc.c.id).where(loc.c.usage == "customer")
+    customer_moves = (select(m.c.id).where(or_(m.c.location_id.in_(customer), m.c.location_dest_id.in_(customer)))
+                      .subquery("customer_moves"))
+    interval = case(*[(svl.c.create_date < t, i) for i, t in enumerate(instants)], else_=len(instants))
+    earliest_window = min(wanted) - timedelta(days=TURNS_DAYS)
+    layers = (
+        select(svl.c.company_id, interval.label("interval"), svl.c.value,
+               case((customer_moves.c.id.is_not(None), svl.c.value), else_=0).label("customer_value"))
+        .select_from(svl.outerjoin(customer_moves, and_(customer_moves.c.id == svl.c.stock_move_id,
+                                                        svl.c.create_date >= earliest_window)))
+        .where(svl.c.create_date < instants[-1], svl.c.company_id.is_not(None),
+               sqlfuncs.in_ids(svl.c.company_id, ctx.company_ids))
+        .subquery("layers")
+    )
+    stmt = (select(layers.c.company_id, layers.c.interval, func.sum(layers.c.value).label("value"),
+                   func.sum(layers.c.customer_value).label("customer_value"))
+            .group_by(layers.c.company_id, layers.c.interval))
+    per: dict[int, tuple[list[float], list[float]]] = {}
+    for r in conn.execute(stmt):
+        values, customer_values = per.setdefault(int(r.company_id), ([0.0] * len(instants), [0.0] * len(instants)))
+        values[int(r.interval)] += float(r.value or 0.0)
+        customer_values[int(r.interval)] += float(r.customer_value or 0.0)
+
+    def before(series: list[float], t) -> float:  # the layers created before instant t
+        return sum(series[: index[t] + 1])
+
+    out = []
+    for company_id in sorted(per):
+        values, customer_values = per[company_id]
+        for end in wanted:
+            samples = [before(values, end - timedelta(days=30 * k)) for k in range(TURNS_SAMPLES)]
+            cogs = 0.0 - (before(customer_values, end) - before(customer_values, end - timedelta(days=TURNS_DAYS)))
+            out.append({"scope_id": company_id, "end": end.isoformat(), "bucket": None, "cogs": cogs,
+                        "inventory_values": samples, "inventory_value_sum": sum(samples), "samples": TURNS_SAMPLES})
+    return out

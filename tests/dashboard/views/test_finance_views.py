@@ -174,3 +174,20 @@ def test_on_the_demo_the_breakdowns_add_up_to_the_tiles(app, as_user, days):
         buckets = sum(r[k] for r in aged[company] for k in ("d1_30", "d31_60", "d61_90", "d90p"))
         assert buckets == pytest.approx(kpi[("overdue_receivables", company)])
         assert any(r["d90p"] > 0 for r in aged[company])  # the demo's oldest receivables are in 90+
+
+
+def test_on_the_demo_the_trends_last_point_is_the_tiles_dio(app, as_user):
+    from dashboard import service, service_finance
+
+    as_user("finance")
+    access, _ = page_access("finance")
+    as_of = service.today()
+    results = service.kpi_results(access, as_of, 30, kpis=("dio", "inventory_turns"), scope_kinds=("company",))["results"]
+    kpi = {(r["kpi"], r["scope_id"]): r["value"] for r in results}
+    trend = service_finance.inventory_trend(access, as_of)
+    for company in (MAIN, DIST):
+        points = trend[company]
+        assert len(points) == 13 and points[-1]["bucket"] == as_of.isoformat()
+        assert points[-1]["dio"] == pytest.approx(kpi[("dio", company)])
+        assert points[-1]["inventory_turns"] == pytest.approx(kpi[("inventory_turns", company)])
+        assert all(p["inventory_value"] > 0 for p in points)

@@ -116,3 +116,30 @@ def test_numbers_agree_aging_buckets_sum_to_overdue_receivables(odoo_db, ctx):
         for r in rows:
             totals[r["partner_id"]] += r["total"]
     assert dict(totals) == pytest.approx(per_partner)
+
+
+def test_inventory_at_ends_equals_inventory_turns_at_each_end(odoo_db):
+    """The month-end trend's one pass gives, at every end, exactly the terms ``inventory_turns_sums`` gives
+    for that day (the layers at the boundaries included), per company in scope."""
+    from datetime import timedelta
+
+    from data_access.context import QueryContext
+    from data_access.queries import supply_stock
+    from helpers.odoo_db import dt
+    from helpers.supply_rows import valuation_layers
+
+    valuation_layers(odoo_db)
+    ends = [dt("2025-07-01 00:00"), dt("2026-03-01 10:00"), dt("2026-06-01 00:00"), dt("2026-06-30 23:59:59"),
+            dt("2026-07-01 00:00"), dt("2026-07-16 00:00")]
+    for companies in ((1,), None):
+        ctx = QueryContext(dt("2026-06-30 00:00"), dt("2026-07-01 00:00"), company_ids=companies)
+        rows = odoo_db.replica.run(finance_pages.inventory_at_ends, ctx, ends=[e.isoformat() for e in ends])
+        got = {(r["scope_id"], r["end"]): r for r in rows}
+        for end in ends:
+            one = QueryContext(end - timedelta(days=1), end, company_ids=companies)
+            for expected in odoo_db.replica.run(supply_stock.inventory_turns_sums, one, group_by="company"):
+                r = got[(expected["scope_id"], end.isoformat())]
+                assert r["inventory_values"] == pytest.approx(expected["inventory_values"]), end
+                assert r["cogs"] == pytest.approx(expected["cogs"]), end
+        assert {r["scope_id"] for r in rows} == ({1} if companies else {1, 2})
+    assert odoo_db.replica.run(finance_pages.inventory_at_ends, JUNE, ends=[]) == []
