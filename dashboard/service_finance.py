@@ -11,7 +11,7 @@ from dashboard.service import _run_query, scope_context
 from data_access.queries import finance_drill, finance_pages
 
 __all__ = ["margin_cells", "overdue_by_due_date", "overdue_invoices", "customer_invoices", "customer_layers",
-           "open_invoices", "month_ends", "inventory_trend"]
+           "open_invoices", "month_ends", "inventory_trend", "inventory_by_category"]
 
 
 def margin_cells(access: Access, as_of: date, days: int, partner_id: int | None = None) -> list[dict]:
@@ -73,3 +73,10 @@ def inventory_trend(access: Access, as_of: date, months: int = 12) -> dict[int, 
             point[p.kpi] = p.value
         out.setdefault(r["scope_id"], []).append(point)
     return out
+
+
+def inventory_by_category(access: Access, as_of: date) -> list[dict]:
+    """The ``inventory_turns`` / ``dio`` terms as of ``as_of`` per company and product category (they add up
+    to the company's): rows of ``inventory_at_ends`` with ``by_category``."""
+    end = scope_context(access, as_of, 1).end.isoformat()
+    return _run_query(access, finance_pages.inventory_at_ends, as_of, 1, domain="supply", ends=[end], by_category=True)

@@ -31,6 +31,7 @@ from dashboard.views.finance import (
     FINANCE_KPIS,
     FINANCE_QUERY,
     OVERDUE_COLUMNS,
+    STOCK_COLUMNS,
     aging_grid_rows,
     aging_rows,
     company_tiles,
@@ -41,6 +42,7 @@ from dashboard.views.finance import (
     margin_heatmap,
     overdue_rows,
     pool_cells,
+    stock_rows,
 )
 from dashboard.views.plant import period_options
 
@@ -132,7 +134,8 @@ _BODY = dict(message=Output(spec.id("message"), "children"), blocks=Output(spec.
              cells=Output(spec.id("cells"), "data"), fresh=Output(spec.id("freshness"), "children"))
 
 
-def _block(company_id: int, company: dict, *, tiles, heatmap, width, aging, overdue, dio, inventory, note) -> html.Div:
+def _block(company_id: int, company: dict, *, tiles, heatmap, width, aging, overdue, dio, inventory, stock,
+           note) -> html.Div:
     cid = company_id
     return html.Div([
         html.H3([company["name"], html.Span(f" · amounts in {company.get('currency') or 'company currency'}",
@@ -153,6 +156,10 @@ def _block(company_id: int, company: dict, *, tiles, heatmap, width, aging, over
         dbc.Row([dbc.Col(dcc.Graph(id=spec.id(f"dio-{cid}"), config=_GRAPH, figure=dio[0], style=dio[1]), lg=6),
                  dbc.Col(dcc.Graph(id=spec.id(f"inventory-{cid}"), config=_GRAPH, figure=inventory[0],
                                    style=inventory[1]), lg=6)], className="g-3"),
+        html.Div([html.H4("Inventory by product category", className="section-title"),
+                  html.Span("On the last day of the period; the categories add up to the DIO tile.", className="plant-hint")],
+                 className="plant-section-head"),
+        data_grid(spec.id(f"stock-{cid}"), STOCK_COLUMNS, stock, empty_message="No valued inventory."),
     ], className="finance-block mb-4")
 
 
@@ -174,6 +181,7 @@ def _body(data, scale=None, *, access):
         due = service_finance.overdue_by_due_date(access, as_of, days)
         overdue = service_finance.overdue_invoices(access, as_of, days, limit=OVERDUE_LIMIT)
         trend = service_finance.inventory_trend(access, as_of)
+        stock = service_finance.inventory_by_category(access, as_of)
     except service.DataError as error:
         return {"message": error_alert(error.user_message), "blocks": None, "cells": None, "fresh": ""}
     catalogue = service.catalogue()
@@ -207,12 +215,14 @@ def _body(data, scale=None, *, access):
                 aging=aging_grid_rows(aged.get(cid, []), currency, link),
                 overdue=overdue_rows(invoices, currency, settings.odoo_base_url, link),
                 dio=(dio, graph_style(dio)), inventory=(inventory, graph_style(inventory)),
+                stock=stock_rows([r for r in stock if r["scope_id"] == cid],
+                                 catalogue.for_scope("dio", "company", cid, days), currency),
                 note=("Amounts past due on " + as_of.isoformat() + ", by days past due; the buckets add up to "
                       "the overdue receivables tile." + (f" The invoice list shows the oldest {OVERDUE_LIMIT}." if capped else ""))))
         return {"message": None, "blocks": blocks, "cells": grids}
 
     parts = {"view": [as_of, days, only], "scale": scale, "companies": companies, "computed_at": period["computed_at"],
-             "cells": cells, "due": due, "overdue": overdue, "trend": trend,
+             "cells": cells, "due": due, "overdue": overdue, "trend": trend, "stock": stock,
              "settings": [settings.zone.key, settings.odoo_base_url]}
     built = service.rendered("finance.body", access, parts, build, domain="finance")
     return dict(built, fresh=freshness(period["computed_at"], settings.zone))

@@ -17,6 +17,7 @@ from dashboard.figures import heatmap, kpi_cell, kpi_trend
 from dashboard.figures.heatmap import wrap_label
 from dashboard.figures.theme import base_layout, empty_figure
 from dashboard.formats import fmt_amount, fmt_date, fmt_qty, fmt_value
+from dashboard.kpis.supply import turns_points
 from dashboard.urlstate import date_param, days_param, href, id_param
 from dashboard.views.plant import md_link, odoo_record_url
 from dashboard.vocab import GRADES, MUTED, SERIES, grade_of
@@ -24,7 +25,7 @@ from dashboard.vocab import GRADES, MUTED, SERIES, grade_of
 __all__ = ["FINANCE_QUERY", "CUSTOMER_QUERY", "FINANCE_KPIS", "AGING", "finance_href", "customer_href", "pool_cells",
            "aging_rows", "company_tiles", "margin_heatmap", "AGING_COLUMNS", "aging_grid_rows", "OVERDUE_COLUMNS",
            "overdue_rows", "dio_trend", "inventory_value_figure", "CATEGORY_COLUMNS", "category_rows",
-           "INVOICE_COLUMNS", "invoice_rows", "LAYER_COLUMNS", "layer_rows", "OPEN_COLUMNS", "open_rows",
+           "INVOICE_COLUMNS", "invoice_rows", "STOCK_COLUMNS", "stock_rows", "LAYER_COLUMNS", "layer_rows", "OPEN_COLUMNS", "open_rows",
            "age_label", "TOP_CUSTOMERS"]
 
 FINANCE_KPIS = ("gross_margin_pct", "overdue_receivables", "inventory_turns", "dio")
@@ -246,6 +247,29 @@ def inventory_value_figure(points: Sequence[Mapping], currency: str | None, comp
                          yaxis=dict(showgrid=False, tickformat="~s", fixedrange=True, tickfont=dict(size=11, color=MUTED),
                                     title=dict(text=currency or "", font=dict(size=11, color=MUTED))))
     return {"data": [bars], "layout": layout}
+
+
+STOCK_COLUMNS = [Column("category", "Product category", pinned=True, width=220),
+                 Column("value", "Inventory value", width=140), Column("share", "Share", "number", width=90),
+                 Column("cogs", "COGS, 365 days", width=140), Column("dio", "DIO", "status", width=150)]
+
+
+def stock_rows(rows: Sequence[Mapping], definition, currency: str | None) -> list[dict]:
+    """Inventory value, COGS of 365 days and DIO at D per product category of one company (the terms add up
+    to the company's DIO tile), highest DIO first, categories without COGS last."""
+    total = sum(r["inventory_values"][0] for r in rows) or None
+    out = []
+    for r in rows:
+        dio = next(p.value for p in turns_points([r], "company") if p.kpi == "dio")
+        g = grade_of(definition, dio, "no_data" if dio is None else definition.status(dio))
+        out.append({"id": str(r.get("category_id") or NONE_ID), "category": r.get("category_name") or "No category",
+                    "value": fmt_amount(r["inventory_values"][0], currency),
+                    "share": f"{r['inventory_values'][0] / total * 100:.0f} %" if total else "",
+                    "cogs": fmt_amount(r["cogs"], currency),
+                    "dio": f"{fmt_value(dio, 'days')} · {g.icon} {g.word}" if dio is not None
+                    else f"{g.icon} None sold in 365 days", "dio_grade": g.key, "_dio": dio})
+    out.sort(key=lambda row: (row["_dio"] is None, -(row["_dio"] or 0.0)))
+    return [{k: v for k, v in row.items() if k != "_dio"} for row in out]
 
 
 # --- the customer page --------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
+from sqlalchemy import Integer, and_, case, cast, func, literal_column, null, or_, select, union_all
 
 from data_access import sqlfuncs
 from data_access.context import QueryContext
@@ -201,14 +201,16 @@ def _required(partner_id) -> int:
     return value
 
 
-def inventory_at_ends(conn, schema, ctx: QueryContext, *, ends) -> list[dict]:
+def inventory_at_ends(conn, schema, ctx: QueryContext, *, ends, by_category: bool = False) -> list[dict]:
     """The terms of ``inventory_turns`` / ``dio`` (``supply_stock.inventory_turns_sums``) at each instant of
     ``ends`` (ISO datetimes: the end of each day D wanted, as ``ctx.end`` would be) from ONE pass over the
     layers: each layer is put in the interval between the instants it precedes (a CASE over the sorted
     instants: every end, end - 30 k days and end - 365 days), the intervals are summed per company, and
     the value before any instant is the sum of the intervals up to it. Only ``ctx.company_ids`` of ``ctx``
     applies. Dicts ``scope_id, end`` (ISO), ``bucket`` (None), ``cogs, inventory_values`` (13),
-    ``inventory_value_sum, samples``, the shape of ``inventory_turns_sums``' rows.
+    ``inventory_value_sum, samples``, the shape of ``inventory_turns_sums``' rows. With ``by_category``
+    one row per company and product category (``category_id``, ``category_name``; None for layers whose
+    product has none), whose terms add up to the company's.
     """
     svl, m, loc = schema.stock_valuation_layer, schema.stock_move, schema.stock_location
     wanted = [datetime.fromisoformat(str(e)) for e in ends]
@@ -222,21 +224,32 @@ def inventory_at_ends(conn, schema, ctx: QueryContext, *, ends) -> list[dict]:
                       .subquery("customer_moves"))
     interval = case(*[(svl.c.create_date < t, i) for i, t in enumerate(instants)], else_=len(instants))
     earliest_window = min(wanted) - timedelta(days=TURNS_DAYS)
+    pp, pt = _category(schema, "stock")
+    category = pt.c.categ_id if by_category else cast(null(), Integer)
+    joined = svl.outerjoin(customer_moves, and_(customer_moves.c.id == svl.c.stock_move_id,
+                                                svl.c.create_date >= earliest_window))
+    if by_category:
+        joined = joined.outerjoin(pp, pp.c.id == svl.c.product_id).outerjoin(pt, pt.c.id == pp.c.product_tmpl_id)
     layers = (
-        select(svl.c.company_id, interval.label("interval"), svl.c.value,
+        select(svl.c.company_id, category.label("category_id"), interval.label("interval"), svl.c.value,
                case((customer_moves.c.id.is_not(None), svl.c.value), else_=0).label("customer_value"))
-        .select_from(svl.outerjoin(customer_moves, and_(customer_moves.c.id == svl.c.stock_move_id,
-                                                        svl.c.create_date >= earliest_window)))
+        .select_from(joined)
         .where(svl.c.create_date < instants[-1], svl.c.company_id.is_not(None),
                sqlfuncs.in_ids(svl.c.company_id, ctx.company_ids))
         .subquery("layers")
     )
-    stmt = (select(layers.c.company_id, layers.c.interval, func.sum(layers.c.value).label("value"),
+    pc = schema.product_category
+    stmt = (select(layers.c.company_id, layers.c.category_id, func.coalesce(pc.c.complete_name, pc.c.name).label("category_name"),
+                   layers.c.interval, func.sum(layers.c.value).label("value"),
                    func.sum(layers.c.customer_value).label("customer_value"))
-            .group_by(layers.c.company_id, layers.c.interval))
-    per: dict[int, tuple[list[float], list[float]]] = {}
+            .select_from(layers.outerjoin(pc, pc.c.id == layers.c.category_id))
+            .group_by(layers.c.company_id, layers.c.category_id, pc.c.complete_name, pc.c.name, layers.c.interval))
+    per: dict[tuple, tuple[list[float], list[float]]] = {}
+    names: dict[tuple, str | None] = {}
     for r in conn.execute(stmt):
-        values, customer_values = per.setdefault(int(r.company_id), ([0.0] * len(instants), [0.0] * len(instants)))
+        key = (int(r.company_id), None if r.category_id is None else int(r.category_id))
+        names[key] = r.category_name
+        values, customer_values = per.setdefault(key, ([0.0] * len(instants), [0.0] * len(instants)))
         values[int(r.interval)] += float(r.value or 0.0)
         customer_values[int(r.interval)] += float(r.customer_value or 0.0)
 
@@ -244,11 +257,13 @@ def inventory_at_ends(conn, schema, ctx: QueryContext, *, ends) -> list[dict]:
         return sum(series[: index[t] + 1])
 
     out = []
-    for company_id in sorted(per):
-        values, customer_values = per[company_id]
+    for key in sorted(per, key=lambda k: (k[0], k[1] is None, k[1] or 0)):
+        company_id, category_id = key
+        values, customer_values = per[key]
         for end in wanted:
             samples = [before(values, end - timedelta(days=30 * k)) for k in range(TURNS_SAMPLES)]
             cogs = 0.0 - (before(customer_values, end) - before(customer_values, end - timedelta(days=TURNS_DAYS)))
             out.append({"scope_id": company_id, "end": end.isoformat(), "bucket": None, "cogs": cogs,
-                        "inventory_values": samples, "inventory_value_sum": sum(samples), "samples": TURNS_SAMPLES})
+                        "inventory_values": samples, "inventory_value_sum": sum(samples), "samples": TURNS_SAMPLES,
+                        **({"category_id": category_id, "category_name": names[key]} if by_category else {})})
     return out

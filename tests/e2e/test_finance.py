@@ -73,6 +73,8 @@ def test_finance_blocks_stories_drill_and_back(app_duo):
     oldest = _column(duo, f"finance-aging-{MAIN}", "oldest")
     assert int(oldest[0].split()[0]) > 90
     assert "90+ days" in _column(duo, f"finance-overdue-{MAIN}", "age")[0]
+    duo.wait_for_element(GRID_ROW.format(f"finance-stock-{MAIN}"), timeout=30)
+    assert all(re.search(r" d · |None sold", t) for t in _column(duo, f"finance-stock-{MAIN}", "dio"))
     resize_to(duo, 1280, 800)
     assert page_overflow_x(duo) <= 0
     clear_viewport(duo)

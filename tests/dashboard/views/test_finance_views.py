@@ -191,3 +191,21 @@ def test_on_the_demo_the_trends_last_point_is_the_tiles_dio(app, as_user):
         assert points[-1]["dio"] == pytest.approx(kpi[("dio", company)])
         assert points[-1]["inventory_turns"] == pytest.approx(kpi[("inventory_turns", company)])
         assert all(p["inventory_value"] > 0 for p in points)
+
+
+def test_on_the_demo_inventory_by_category_adds_up_to_the_tiles_dio(app, as_user):
+    from dashboard import service, service_finance
+    from dashboard.views.finance import stock_rows
+
+    as_user("finance")
+    access, _ = page_access("finance")
+    as_of = service.today()
+    results = service.kpi_results(access, as_of, 30, kpis=("dio",), scope_kinds=("company",))["results"]
+    rows = service_finance.inventory_by_category(access, as_of)
+    for company in (MAIN, DIST):
+        mine = [r for r in rows if r["scope_id"] == company]
+        average = sum(sum(r["inventory_values"]) for r in mine) / 13
+        cogs = sum(r["cogs"] for r in mine)
+        assert 365 * average / cogs == pytest.approx(next(r["value"] for r in results if r["scope_id"] == company))
+        grid = stock_rows(mine, Catalogue().for_scope("dio", "company", company, 30), "EUR")
+        assert len(grid) == len(mine) and all(g["value"].endswith(" EUR") for g in grid)

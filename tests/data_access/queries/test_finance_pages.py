@@ -143,3 +143,24 @@ def test_inventory_at_ends_equals_inventory_turns_at_each_end(odoo_db):
                 assert r["cogs"] == pytest.approx(expected["cogs"]), end
         assert {r["scope_id"] for r in rows} == ({1} if companies else {1, 2})
     assert odoo_db.replica.run(finance_pages.inventory_at_ends, JUNE, ends=[]) == []
+
+
+def test_inventory_by_category_adds_up_to_the_company(odoo_db):
+    from data_access.queries import supply_stock
+    from helpers.odoo_db import dt
+    from helpers.supply_rows import valuation_layers
+
+    valuation_layers(odoo_db)
+    odoo_db.insert("product_category", {"id": 1, "name": "Saleable", "complete_name": "All / Saleable"})
+    odoo_db.insert("product_product", {"id": 3, "product_tmpl_id": 3})
+    odoo_db.insert("product_template", {"id": 3, "name": {"en_US": "Loose"}, "categ_id": None})
+    odoo_db.insert("stock_valuation_layer", {"id": 20, "create_date": dt("2026-06-10 10:00"), "value": 70,
+                                             "stock_move_id": None, "company_id": 1, "product_id": 3, "quantity": 1})
+    end = dt("2026-07-01 00:00")
+    rows = odoo_db.replica.run(finance_pages.inventory_at_ends, JUNE_ALL, ends=[end.isoformat()], by_category=True)
+    assert [(r["scope_id"], r["category_id"]) for r in rows] == [(1, 1), (1, None), (2, 1)]
+    assert rows[0]["category_name"] == "All / Saleable" and rows[1]["inventory_values"][0] == 70.0
+    for expected in odoo_db.replica.run(supply_stock.inventory_turns_sums, JUNE_ALL, group_by="company"):
+        mine = [r for r in rows if r["scope_id"] == expected["scope_id"]]
+        assert sum(r["cogs"] for r in mine) == pytest.approx(expected["cogs"])
+        assert [sum(v) for v in zip(*(r["inventory_values"] for r in mine))] == pytest.approx(expected["inventory_values"])
