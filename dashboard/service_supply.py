@@ -14,7 +14,7 @@ from dashboard.service import DataError, _run_query, kpi_results
 from data_access.queries import supply_drill, supply_pages
 
 __all__ = ["DataError", "WEEKS", "SERIES_DAYS", "narrowed", "vendor_weeks", "vendor_period", "late_po_lines",
-           "late_so_lines", "stockout_orderpoints", "vendor_lead_times", "vendor_in_scope"]
+           "late_so_lines", "stockout_orderpoints", "runout_risk", "vendor_lead_times", "vendor_in_scope"]
 
 WEEKS = 13
 SERIES_DAYS = 7 * WEEKS  # 91 days ending as_of: the heat map's period
@@ -58,6 +58,11 @@ def late_so_lines(access: Access, as_of: date, days: int, *, limit: int = 200) -
 def stockout_orderpoints(access: Access, as_of: date, *, limit: int = 200) -> list[dict]:
     """Active reordering rules at or below zero on hand now (most negative first)."""
     return _run_query(access, supply_drill.stockout_orderpoints, as_of, 1, domain="supply", limit=limit)
+
+
+def runout_risk(access: Access, as_of: date, *, limit: int = 200) -> list[dict]:
+    """Reordering rules whose stock runs out within the vendor lead time at the last 30 days' consumption."""
+    return _run_query(access, supply_pages.runout_risk, as_of, 30, domain="supply", limit=limit)
 
 
 def vendor_lead_times(access: Access, as_of: date, days: int, partner_id: int) -> list[dict]:

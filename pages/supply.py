@@ -17,12 +17,14 @@ from dashboard.views.supply import (
     CUSTOMER_COLUMNS,
     LATE_PO_COLUMNS,
     LATE_SO_COLUMNS,
+    RUNOUT_COLUMNS,
     SITE_TILE_KPIS,
     STOCKOUT_COLUMNS,
     SUPPLY_QUERY,
     customer_rows,
     late_po_rows,
     late_so_rows,
+    runout_rows,
     stockout_rows,
     supply_href,
     supply_tiles,
@@ -111,9 +113,12 @@ def layout(**query):
                      spec.id("late-po-note")),
             comp.data_grid(spec.id("late-po"), LATE_PO_COLUMNS, csv_name="late-purchase-lines", height=380,
                            empty_message="No purchase line is late in this scope."),
-            _section("Stockout risk", "Active reordering rules at or below zero on hand now."),
-            comp.data_grid(spec.id("stockouts"), STOCKOUT_COLUMNS, csv_name="stockouts", height=320,
+            _section("Stockout risk", "Active reordering rules at or below zero on hand now:"),
+            comp.data_grid(spec.id("stockouts"), STOCKOUT_COLUMNS, csv_name="stockouts",
                            empty_message="No reordering rule is at or below zero on hand."),
+            html.Div("Projected to run out within the vendor lead time, at the last 30 days' use.", className="plant-hint mt-2"),
+            comp.data_grid(spec.id("runout"), RUNOUT_COLUMNS, csv_name="runout-risk", height=320,
+                           empty_message="No reordering rule is projected to run out within its vendor lead time."),
             _section("Customer OTIF by site and customer", "Sale lines promised in the period."),
             comp.data_grid(spec.id("customers"), CUSTOMER_COLUMNS, csv_name="customer-otif", height=380,
                            empty_message="No sale line was promised in this period in this scope."),
@@ -125,7 +130,7 @@ def layout(**query):
     ], className="plant-page supply-page")
 
 
-for _grid in ("late-po", "stockouts", "customers", "late-so"):
+for _grid in ("late-po", "stockouts", "runout", "customers", "late-so"):
     comp.csv_export(spec.id(_grid))
 
 
@@ -169,7 +174,8 @@ _BODY = dict(message=Output(spec.id("message"), "children"), shown=Output(spec.i
              tiles=Output(spec.id("tiles"), "children"), heatmap=Output(spec.id("heatmap"), "figure"),
              width=Output(spec.id("heatmap"), "style"), rows=Output(spec.id("rows"), "data"),
              late_po=Output(spec.id("late-po"), "rowData"), late_po_note=Output(spec.id("late-po-note"), "children"),
-             stockouts=Output(spec.id("stockouts"), "rowData"), customers=Output(spec.id("customers"), "rowData"),
+             stockouts=Output(spec.id("stockouts"), "rowData"), runout=Output(spec.id("runout"), "rowData"),
+             customers=Output(spec.id("customers"), "rowData"),
              late_so=Output(spec.id("late-so"), "rowData"), late_so_note=Output(spec.id("late-so-note"), "children"),
              fresh=Output(spec.id("freshness"), "children"))
 
@@ -206,6 +212,7 @@ def _body(data, scale=None, *, access):
                                        scope_kinds=("partner", "warehouse"))
         late_po = service_supply.late_po_lines(scope, as_of, days, limit=LIMIT)
         stockouts = service_supply.stockout_orderpoints(scope, as_of, limit=LIMIT)
+        runout = service_supply.runout_risk(scope, as_of, limit=LIMIT)
         late_so = service_supply.late_so_lines(scope, as_of, days, limit=LIMIT)
         per_vendor = index_results(per_vendor_results["results"], "partner", ("supplier_otif", "late_po_lines"))
         customer_ids = {r["scope_id"] for r in customer["results"] if r["scope_kind"] == "partner"}
@@ -235,13 +242,14 @@ def _body(data, scale=None, *, access):
             "late_po": late_po_rows(late_po, settings.odoo_base_url, lambda pid: vendor_href(pid, as_of)),
             "late_po_note": _capped(late_po, "lines", f"{len(late_po)} lines."),
             "stockouts": stockout_rows(stockouts, settings.odoo_base_url),
+            "runout": runout_rows(runout, settings.odoo_base_url),
             "customers": customer_rows(customer["results"], names, sites, catalogue, days),
             "late_so": late_so_rows(late_so, sites, settings.odoo_base_url),
             "late_so_note": _capped(late_so, "lines", f"{len(late_so)} lines."),
         }
 
     parts = {"view": [as_of, days, company, site], "scale": scale, "computed_at": computed, "names": names,
-             "sites": sites, "companies": companies, "late_po": late_po, "stockouts": stockouts, "late_so": late_so,
+             "sites": sites, "companies": companies, "late_po": late_po, "stockouts": stockouts, "runout": runout, "late_so": late_so,
              "settings": [settings.zone.key, settings.odoo_base_url]}
     built = service.rendered("supply.body", scope, parts, build)
     return dict(built, fresh=comp.freshness(min(computed), settings.zone))

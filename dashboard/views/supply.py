@@ -23,7 +23,7 @@ from dashboard.vocab import GRADES, SERIES, grade_of
 
 __all__ = ["SUPPLY_QUERY", "VENDOR_QUERY", "SITE_TILE_KPIS", "COMPANY_TILE_KPIS", "supply_href", "vendor_href",
            "week_columns", "vendor_order", "vendor_heatmap", "supply_tiles", "LATE_PO_COLUMNS", "late_po_rows",
-           "LATE_SO_COLUMNS", "late_so_rows", "STOCKOUT_COLUMNS", "stockout_rows", "CUSTOMER_COLUMNS",
+           "LATE_SO_COLUMNS", "late_so_rows", "STOCKOUT_COLUMNS", "stockout_rows", "RUNOUT_COLUMNS", "runout_rows", "CUSTOMER_COLUMNS",
            "customer_rows", "lead_time_figure", "lead_summary", "vendor_trend_points", "OTIF_LABEL", "LEAD_COLUMNS",
            "lead_rows", "oldest_late_tile", "tile_row"]
 
@@ -169,6 +169,23 @@ def stockout_rows(rows: Sequence[Mapping], odoo_base_url: str = "") -> list[dict
                              odoo_record_url(odoo_base_url, "stock.warehouse.orderpoint", r["orderpoint_id"])),
              "product": r.get("product_name") or "", "site": r.get("warehouse_name") or "",
              "on_hand": float(r["on_hand"]), "min": float(r.get("product_min_qty") or 0)} for r in rows]
+
+
+RUNOUT_COLUMNS = [Column("rule", "Reordering rule", "link", pinned=True, width=170), Column("product", "Product", width=220),
+                  Column("site", "Site", width=150), Column("on_hand", "On hand", "number", width=110),
+                  Column("daily", "Use per day", "number", width=120), Column("runout_days", "Runs out in (d)", "number", width=140),
+                  Column("runout_date", "Projected date", width=140), Column("lead_days", "Lead time (d)", "number", width=130)]
+
+
+def runout_rows(rows: Sequence[Mapping], odoo_base_url: str = "") -> list[dict]:
+    """Grid rows of the rules projected to run out within the vendor lead time (soonest first)."""
+    return [{"id": str(r["orderpoint_id"]),
+             "rule": md_link(r.get("name") or f"Rule {r['orderpoint_id']}",
+                             odoo_record_url(odoo_base_url, "stock.warehouse.orderpoint", r["orderpoint_id"])),
+             "product": r.get("product_name") or "", "site": r.get("warehouse_name") or "",
+             "on_hand": round(float(r["on_hand"]), 3), "daily": round(float(r["daily"]), 2),
+             "runout_days": round(float(r["runout_days"]), 1), "runout_date": fmt_date(r["runout_date"]),
+             "lead_days": round(float(r["lead_days"]), 1)} for r in rows]
 
 
 CUSTOMER_COLUMNS = [Column("name", "Customer or site", pinned=True, width=240), Column("kind", "Scope", width=100),

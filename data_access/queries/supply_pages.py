@@ -5,17 +5,21 @@ restriction (a purchase order's site is its operation type's warehouse, as in KP
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, select
 
 from data_access import sqlfuncs
 from data_access.context import QueryContext
-from data_access.queries.supply_drill import valid_id
+from data_access.queries.supply import as_of_day
+from data_access.queries.supply_drill import valid_id, valid_limit
+from data_access.queries.supply_stock import on_hand_per_product_warehouse
 
-__all__ = ["vendor_has_orders", "vendor_lead_times"]
+__all__ = ["vendor_has_orders", "vendor_lead_times", "runout_risk", "LEAD_HISTORY_DAYS"]
 
 _CONFIRMED = ("purchase", "done")
+LEAD_HISTORY_DAYS = 365  # purchase lines confirmed in this many days before the end of D give a product's lead time
+_CONSUMERS = ("customer", "production")  # where consumed stock goes
 
 
 def _scoped_orders(schema, ctx: QueryContext, partner_id: int):
@@ -64,3 +68,80 @@ def vendor_lead_times(conn, schema, ctx: QueryContext, *, partner_id: int) -> li
 def _naive(value):
     """A datetime from the database (SQLite may answer text)."""
     return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _consumed(schema, ctx: QueryContext, rule_products):
+    """Subquery ``product_id, warehouse_id, qty``: done moves of P from an internal location of a warehouse to a
+    customer or production location, in the product's unit (Odoo's ``_compute_quantity``: divided by the move
+    unit's ``factor``, times the product unit's)."""
+    sm, src, dst = schema.stock_move, schema.stock_location.alias("src"), schema.stock_location.alias("dst")
+    pp, pt = schema.product_product, schema.product_template
+    move_uom, product_uom = schema.uom_uom.alias("move_uom"), schema.uom_uom.alias("product_uom")
+    qty = sm.c.quantity / func.coalesce(move_uom.c.factor, 1.0) * func.coalesce(product_uom.c.factor, 1.0)
+    return (
+        select(sm.c.product_id, src.c.warehouse_id, func.sum(qty).label("qty"))
+        .select_from(sm.join(src, src.c.id == sm.c.location_id).join(dst, dst.c.id == sm.c.location_dest_id)
+                     .outerjoin(move_uom, move_uom.c.id == sm.c.product_uom)
+                     .outerjoin(pp, pp.c.id == sm.c.product_id).outerjoin(pt, pt.c.id == pp.c.product_tmpl_id)
+                     .outerjoin(product_uom, product_uom.c.id == pt.c.uom_id))
+        .where(sm.c.state == "done", sqlfuncs.in_period(sm.c.date, ctx.start, ctx.end), src.c.usage == "internal",
+               src.c.warehouse_id.is_not(None), dst.c.usage.in_(_CONSUMERS), sm.c.product_id.in_(rule_products))
+        .group_by(sm.c.product_id, src.c.warehouse_id)
+        .subquery("consumed")
+    )
+
+
+def _lead_days(schema, ctx: QueryContext, dialect: str, rule_products):
+    """Subquery ``product_id, lead_days``: the mean planned vendor lead time of the product's confirmed purchase
+    lines (``date_approve`` to the line's ``date_planned``, as Odoo plans it from the vendor's delay) of the
+    ``LEAD_HISTORY_DAYS`` before the end of D, in the caller's companies."""
+    po, pol = schema.purchase_order, schema.purchase_order_line
+    return (
+        select(pol.c.product_id, func.avg(sqlfuncs.days_between(po.c.date_approve, pol.c.date_planned, dialect)).label("lead_days"))
+        .select_from(pol.join(po, po.c.id == pol.c.order_id))
+        .where(po.c.state.in_(_CONFIRMED), pol.c.display_type.is_(None), pol.c.product_id.in_(rule_products),
+               sqlfuncs.in_period(po.c.date_approve, ctx.end - timedelta(days=LEAD_HISTORY_DAYS), ctx.end),
+               pol.c.date_planned >= po.c.date_approve, sqlfuncs.in_ids(po.c.company_id, ctx.company_ids))
+        .group_by(pol.c.product_id)
+        .subquery("lead")
+    )
+
+
+def runout_risk(conn, schema, ctx: QueryContext, *, limit: int = 200) -> list[dict]:
+    """Active reordering rules with stock on hand now that runs out within the product's vendor lead time at the
+    rate of P's consumption (call it with the 30 days ending D).
+
+    Dicts ``model`` ('stock.warehouse.orderpoint'), ``orderpoint_id, name, warehouse_id, warehouse_name,
+    product_id, product_name, on_hand`` (> 0, now), ``daily`` (consumed in P / days of P), ``lead_days``,
+    ``runout_days`` (on hand / daily) and ``runout_date`` (D plus the whole days of ``runout_days``, ISO),
+    soonest first. Rules without consumption in P or without a confirmed purchase line are left out: nothing
+    to project."""
+    d = conn.dialect.name
+    op, wh, pp, pt = schema.stock_warehouse_orderpoint, schema.stock_warehouse, schema.product_product, schema.product_template
+    rule_products = select(op.c.product_id).where(op.c.active.is_(True))
+    oh, used, lead = on_hand_per_product_warehouse(schema), _consumed(schema, ctx, rule_products), _lead_days(schema, ctx, d, rule_products)
+    days = (ctx.end - ctx.start).days
+    stmt = (
+        select(op.c.id.label("orderpoint_id"), op.c.name, op.c.warehouse_id, wh.c.name.label("warehouse_name"),
+               op.c.product_id, sqlfuncs.translated(pt.c.name, ctx.lang, d).label("product_name"),
+               oh.c.qty.label("on_hand"), used.c.qty.label("consumed"), lead.c.lead_days)
+        .select_from(op.join(oh, and_(oh.c.product_id == op.c.product_id, oh.c.warehouse_id == op.c.warehouse_id))
+                     .join(used, and_(used.c.product_id == op.c.product_id, used.c.warehouse_id == op.c.warehouse_id))
+                     .join(lead, lead.c.product_id == op.c.product_id)
+                     .outerjoin(wh, wh.c.id == op.c.warehouse_id)
+                     .outerjoin(pp, pp.c.id == op.c.product_id).outerjoin(pt, pt.c.id == pp.c.product_tmpl_id))
+        .where(op.c.active.is_(True), oh.c.qty > 0, used.c.qty > 0,
+               oh.c.qty * days <= used.c.qty * lead.c.lead_days,
+               sqlfuncs.in_ids(op.c.company_id, ctx.company_ids), sqlfuncs.in_ids(op.c.warehouse_id, ctx.warehouse_ids))
+        .order_by(oh.c.qty / used.c.qty, op.c.id)
+        .limit(valid_limit(limit))
+    )
+    d_day = as_of_day(ctx)
+    out = []
+    for r in conn.execute(stmt):
+        row = {"model": "stock.warehouse.orderpoint", **dict(r._mapping)}
+        row["on_hand"], row["daily"] = float(r.on_hand), float(row.pop("consumed")) / days
+        row["lead_days"], row["runout_days"] = float(r.lead_days), row["on_hand"] / row["daily"]
+        row["runout_date"] = (d_day + timedelta(days=int(row["runout_days"]))).isoformat()
+        out.append(row)
+    return out

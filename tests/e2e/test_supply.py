@@ -5,7 +5,7 @@ import re
 import time
 from urllib.parse import quote
 
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from data_access.demo.scenario import STORY
@@ -40,9 +40,12 @@ def _click_vendor(duo, name: str, tries: int = 5) -> None:
     """Click a vendor's row label (looked up again when a resize re-drew the figure under the handle)."""
     for attempt in range(tries):
         try:
-            next(a for a in duo.find_elements("#supply-heatmap .ytick a") if name in a.text).click()
+            link = next(a for a in duo.find_elements("#supply-heatmap .ytick a") if name in a.text)
+            duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+            time.sleep(0.3)
+            link.click()
             return
-        except (StaleElementReferenceException, StopIteration):
+        except (StaleElementReferenceException, ElementClickInterceptedException, StopIteration):
             if attempt == tries - 1:
                 raise
             time.sleep(0.5)
@@ -70,6 +73,7 @@ def test_the_late_vendor_is_the_worst_row_and_opens_its_page(app_duo):
     assert re.fullmatch(r"\d+", duo.find_element("#supply-late_po_lines-1").text)
     assert re.fullmatch(r"[\d.,]+ d(ays)?", duo.find_element("#supply-dio-1").text) or duo.find_element("#supply-dio-1").text
     duo.wait_for_element(GRID_ROW.format("supply-customers"), timeout=30)
+    duo.wait_for_element(GRID_ROW.format("supply-runout"), timeout=30)  # the demo projects run-outs
     duo.wait_for_element(GRID_ROW.format("supply-late-so"), timeout=30)
     resize_to(duo, 1280, 800)
     assert page_overflow_x(duo) <= 0
@@ -77,6 +81,8 @@ def test_the_late_vendor_is_the_worst_row_and_opens_its_page(app_duo):
     screenshot(duo, "supply")
     duo.driver.execute_script("document.getElementById('supply-heatmap').scrollIntoView({block: 'start'})")
     screenshot(duo, "supply-vendors", sizes=((1280, 800), (1920, 1080)))
+    duo.driver.execute_script("document.getElementById('supply-stockouts').scrollIntoView({block: 'start'})")
+    screenshot(duo, "supply-stock", sizes=((1920, 1080),))
 
     _click_vendor(duo, "Shenzhen")
     _wait_url(duo, f"/supply/vendor/{LATE}")

@@ -290,3 +290,12 @@ def test_lead_times_summary_and_histogram():
     fig = lead_time_figure(rows, ZoneInfo("UTC"))
     assert fig["data"][0]["x"] == [3, 4, 5] and fig["data"][0]["y"] == [1, 0, 2]
     assert "No purchase order" in lead_summary([])
+
+
+def test_the_page_lists_rules_projected_to_run_out(supply, as_user):
+    as_user("supply")
+    out = _body(supply, supply.layout())
+    assert isinstance(out["runout"], list)
+    for row in out["runout"]:
+        assert row["on_hand"] > 0 and row["runout_days"] <= row["lead_days"] + 0.05
+        assert row["runout_date"] >= date.today().isoformat()

@@ -112,3 +112,48 @@ def test_vendor_rows_of_the_heat_map_equal_the_kpis_command(odoo_db):
         assert {r["bucket"] for r in mine} <= set(weeks)
         assert sum(r["parts"]["lines"] for r in mine) == parts["lines"]
         assert sum(r["parts"]["otif_lines"] for r in mine) == parts["otif_lines"]
+
+
+def runout_rows(db) -> None:
+    """Rules at WH1 (location 2) unless said. Consumption in June 2026 (30 days), lead from purchase lines:
+    OP1 product 1: 30 on hand, 60 delivered (2/day) -> 15 days; lead 20 d -> at risk, runs out 15 July.
+    OP2 product 2: 100 on hand, 30 consumed by production (1/day) -> 100 d; lead 20 d -> safe.
+    OP3 product 1 at WH2 (location 4): 10 on hand, 3 packs of 10 delivered (1/day) -> 10 d -> at risk.
+    OP4 product 1 at WH1 inactive; OP5 product 2 at WH2: nothing on hand (a stockout, not a projection).
+    Moves that do not count: internal transfer 2 -> 6, a receipt, a move not done, a delivery in May."""
+    base(db)
+    db.insert("stock_location", {"id": 8, "name": "Production", "usage": "production", "warehouse_id": None,
+                                 "company_id": 1})
+
+    def op(i, wh, product, active=True):
+        return {"id": i, "name": f"OP{i}", "warehouse_id": wh, "product_id": product, "active": active,
+                "company_id": 1, "location_id": 2, "trigger": "auto"}
+
+    db.insert("stock_warehouse_orderpoint", op(1, 1, 1), op(2, 1, 2), op(3, 2, 1), op(4, 1, 1, active=False), op(5, 2, 2))
+    db.insert("stock_quant", *[{"id": i + 1, "location_id": loc, "product_id": p, "quantity": q, "company_id": 1}
+                               for i, (loc, p, q) in enumerate(((2, 1, 30), (2, 2, 100), (4, 1, 10), (4, 2, 0)))])
+
+    def mv(i, product, qty, when, src, dst, state="done", uom=1):
+        return {"id": i, "product_id": product, "quantity": qty, "product_uom_qty": qty, "date": dt(when),
+                "location_id": src, "location_dest_id": dst, "state": state, "product_uom": uom}
+
+    db.insert("stock_move", mv(1, 1, 60, "2026-06-10 10:00", 2, 3), mv(2, 2, 30, "2026-06-11 10:00", 2, 8),
+              mv(3, 1, 3, "2026-06-12 10:00", 4, 3, uom=2), mv(4, 1, 500, "2026-06-12 10:00", 2, 6),
+              mv(5, 1, 500, "2026-06-12 10:00", 1, 2), mv(6, 1, 500, "2026-06-13 10:00", 2, 3, state="assigned"),
+              mv(7, 1, 500, "2026-05-20 10:00", 2, 3))
+    db.insert("purchase_order", _po(1, 10, 1, 1, approved="2026-04-01 00:00"), _po(2, 10, 1, 1, approved="2026-05-01 00:00"))
+    db.insert("purchase_order_line", pol(101, 1, 5, "2026-04-21 00:00"), dict(pol(201, 2, 5, "2026-05-21 00:00"), product_id=2))
+
+
+def test_runout_risk_projects_on_hand_over_the_last_30_days_consumption(odoo_db):
+    runout_rows(odoo_db)
+    rows = odoo_db.replica.run(supply_pages.runout_risk, JUNE)
+    assert [r["orderpoint_id"] for r in rows] == [3, 1]  # soonest first
+    by_id = {r["orderpoint_id"]: r for r in rows}
+    assert by_id[1]["daily"] == pytest.approx(2.0) and by_id[1]["lead_days"] == pytest.approx(20.0)
+    assert by_id[1]["runout_days"] == pytest.approx(15.0) and by_id[1]["runout_date"] == "2026-07-15"
+    assert by_id[3]["daily"] == pytest.approx(1.0) and by_id[3]["runout_date"] == "2026-07-10"
+    assert by_id[3]["product_name"] == "Bolt" and by_id[3]["warehouse_name"] == "WH2"
+    wh1 = QueryContext(JUNE.start, JUNE.end, company_ids=(1,), warehouse_ids=(1,))
+    assert [r["orderpoint_id"] for r in odoo_db.replica.run(supply_pages.runout_risk, wh1)] == [1]
+    assert odoo_db.replica.run(supply_pages.runout_risk, QueryContext(JUNE.start, JUNE.end, company_ids=(2,))) == []
