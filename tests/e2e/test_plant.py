@@ -29,8 +29,9 @@ def _wait_url(duo, fragment: str, timeout: float = 20) -> None:
         time.sleep(0.2)
 
 
-def _trace(duo, graph_id: str, timeout: float = 30) -> dict:
-    """Text, day ticks and colour-bar flag of a heat map, once drawn."""
+def _trace(duo, graph_id: str, timeout: float = 30, days: int | None = None) -> dict:
+    """Text, day ticks and colour-bar flag of a heat map, once drawn (with ``days`` columns, when given: the
+    figure of a new period replaces the old one only when its callback answers)."""
     end = time.time() + timeout
     while time.time() < end:
         found = duo.driver.execute_script(
@@ -38,10 +39,10 @@ def _trace(duo, graph_id: str, timeout: float = 30) -> dict:
             "if (!gd || !gd.data || !gd.data[0] || gd.data[0].type !== 'heatmap') { return null; }"
             "return {text: gd.data[0].text, ticks: gd.layout.xaxis.ticktext, scale: gd.data[0].showscale};",
             f"#{graph_id}")
-        if found:
+        if found and (days is None or len(found["ticks"]) == days):
             return found
         time.sleep(0.3)
-    raise AssertionError(f"{graph_id} was never drawn")
+    raise AssertionError(f"{graph_id} was never drawn" + (f" with {days} days" if days else ""))
 
 
 def _click(duo, element) -> None:
@@ -153,7 +154,7 @@ def test_metric_and_period_controls_update_the_url_and_a_bookmarked_work_order_o
     duo.driver.find_element(By.XPATH, "//label[normalize-space()='90 days']").click()
     _wait_url(duo, "days=90")
     _wait_plant(duo)
-    assert len(_trace(duo, "plant-heatmap")["ticks"]) == 90
+    assert len(_trace(duo, "plant-heatmap", days=90)["ticks"]) == 90
     # a bookmark with a work order reproduces the panel
     duo.driver.get(f"{duo.server_url}/plant/workcenter/{WC}?days=28")
     _click(duo, duo.wait_for_element(GRID_ROW.format("workcenter-wo-table") + " [col-id='product']", timeout=30))
