@@ -14,7 +14,7 @@ from dashboard.service import DataError, _run_query, kpi_results
 from data_access.queries import supply_drill, supply_pages
 
 __all__ = ["DataError", "WEEKS", "SERIES_DAYS", "narrowed", "vendor_weeks", "vendor_period", "late_po_lines",
-           "late_so_lines", "stockout_orderpoints", "runout_risk", "vendor_lead_times", "vendor_in_scope"]
+           "late_so_lines", "stockout_orderpoints", "runout_risk", "waiting_on_products", "vendor_lead_times", "vendor_in_scope"]
 
 WEEKS = 13
 SERIES_DAYS = 7 * WEEKS  # 91 days ending as_of: the heat map's period
@@ -63,6 +63,12 @@ def stockout_orderpoints(access: Access, as_of: date, *, limit: int = 200) -> li
 def runout_risk(access: Access, as_of: date, *, limit: int = 200) -> list[dict]:
     """Reordering rules whose stock runs out within the vendor lead time at the last 30 days' consumption."""
     return _run_query(access, supply_pages.runout_risk, as_of, 30, domain="supply", limit=limit)
+
+
+def waiting_on_products(access: Access, as_of: date, product_ids, *, limit: int = 200) -> list[dict]:
+    """Open MOs and sale orders waiting on these products now (earliest due first)."""
+    return _run_query(access, supply_pages.waiting_on_products, as_of, 1, domain="supply",
+                      product_ids=sorted({int(i) for i in product_ids}), limit=limit)
 
 
 def vendor_lead_times(access: Access, as_of: date, days: int, partner_id: int) -> list[dict]:

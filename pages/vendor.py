@@ -1,5 +1,6 @@
 """Vendor: one vendor's supplier OTIF tiles and weekly trend (the heat map's 13 weeks), its lead times from
-order confirmation to first receipt, its late purchase lines and the orders behind the lead times, each
+order confirmation to first receipt, its late purchase lines, the open MOs and sale orders waiting on their
+products, and the orders behind the lead times, each
 linked to the purchase order in Odoo when ``odoo_base_url`` is set. Registered (``register_page``) from its
 declaration in ``PAGES``."""
 import dash_bootstrap_components as dbc
@@ -17,12 +18,14 @@ from dashboard.views.supply import (
     LATE_PO_COLUMNS,
     LEAD_COLUMNS,
     VENDOR_QUERY,
+    WAITING_COLUMNS,
     late_po_rows,
     lead_rows,
     lead_summary,
     lead_time_figure,
     oldest_late_tile,
     vendor_trend_points,
+    waiting_rows,
     week_columns,
 )
 
@@ -78,6 +81,11 @@ def layout(partner_id=None, **query):
             html.Div("Planned before the as-of day, not received in full by its end; oldest first.", className="plant-hint"),
             comp.data_grid(spec.id("late"), LATE_PO_COLUMNS, csv_name="vendor-late-lines", height=380,
                            empty_message="No purchase line of this vendor is late."),
+            html.H4("Waiting on these products", className="section-title"),
+            html.Div("Open MOs needing them as components and sale orders not delivered in full, earliest due first.",
+                     className="plant-hint"),
+            comp.data_grid(spec.id("waiting"), WAITING_COLUMNS, csv_name="vendor-waiting", height=320,
+                           empty_message="No open MO or sale order waits on the products of the late lines."),
             html.H4("Purchase orders received in the period", className="section-title"),
             comp.data_grid(spec.id("orders"), LEAD_COLUMNS, csv_name="vendor-lead-times", height=320,
                            empty_message="No purchase order of this vendor was first received in this period."),
@@ -87,6 +95,7 @@ def layout(partner_id=None, **query):
 
 comp.csv_export(spec.id("late"))
 comp.csv_export(spec.id("orders"))
+comp.csv_export(spec.id("waiting"))
 
 
 def _scope(access, data):
@@ -114,6 +123,7 @@ _BODY = dict(message=Output(spec.id("message"), "children"), shown=Output(spec.i
              tiles=Output(spec.id("tiles"), "children"), trend=Output(spec.id("trend"), "figure"),
              lead=Output(spec.id("lead"), "figure"), lead_note=Output(spec.id("lead-note"), "children"),
              late=Output(spec.id("late"), "rowData"), orders=Output(spec.id("orders"), "rowData"),
+             waiting=Output(spec.id("waiting"), "rowData"),
              fresh=Output(spec.id("freshness"), "children"),
              styles=[Output(spec.id(name), "style") for name in ("trend", "lead")])
 _UNCHANGED = {k: [no_update] * len(v) if isinstance(v, list) else no_update for k, v in _BODY.items()}
@@ -127,12 +137,15 @@ def _body(data, scale=None, *, access):
         scope = _scope(access, data)
         if scope is None:
             return {**_UNCHANGED, "message": comp.not_found("This vendor"), "shown": {"display": "none"}, "fresh": "",
-                    "late": [], "orders": []}
+                    "late": [], "orders": [], "waiting": []}
         partner_id, as_of, days = scope
         period = service.kpi_results(access, as_of, days, kpis=_KPIS, scope_kinds=("partner",))
         weekly = service_supply.vendor_weeks(access, as_of)
         late = service_supply.late_po_lines(access, as_of, days, partner_id=partner_id, limit=LIMIT)
         leads = service_supply.vendor_lead_times(access, as_of, days, partner_id)
+        products = {r["product_id"]: r.get("product_name") or "" for r in late if r.get("product_id")}
+        waiting = service_supply.waiting_on_products(access, as_of, products) if products else []
+        sites = service.sites(access, as_of, days)
     except service.DataError as error:
         return {**_UNCHANGED, "message": comp.error_alert(error.user_message), "shown": {"display": "none"}, "fresh": ""}
     catalogue, settings = service.catalogue(), service.settings()
@@ -153,10 +166,11 @@ def _body(data, scale=None, *, access):
             "lead_note": lead_summary(leads),
             "late": late_po_rows(late, settings.odoo_base_url),
             "orders": lead_rows(leads, settings.zone, settings.odoo_base_url),
+            "waiting": waiting_rows(waiting, products, sites, settings.zone, settings.odoo_base_url),
         }
 
     parts = {"view": [partner_id, as_of, days], "scale": scale, "computed_at": [period["computed_at"], weekly["computed_at"]],
-             "late": late, "leads": leads, "settings": [settings.zone.key, settings.odoo_base_url]}
+             "late": late, "leads": leads, "waiting": waiting, "sites": sites, "settings": [settings.zone.key, settings.odoo_base_url]}
     built = service.rendered("vendor.body", access, parts, build)
     return dict(built, fresh=comp.freshness(min(period["computed_at"], weekly["computed_at"]), settings.zone),
                 styles=[graph_style(built[name]) for name in ("trend", "lead")])

@@ -25,7 +25,8 @@ __all__ = ["SUPPLY_QUERY", "VENDOR_QUERY", "SITE_TILE_KPIS", "COMPANY_TILE_KPIS"
            "week_columns", "vendor_order", "vendor_heatmap", "supply_tiles", "LATE_PO_COLUMNS", "late_po_rows",
            "LATE_SO_COLUMNS", "late_so_rows", "STOCKOUT_COLUMNS", "stockout_rows", "RUNOUT_COLUMNS", "runout_rows", "CUSTOMER_COLUMNS",
            "customer_rows", "lead_time_figure", "lead_summary", "vendor_trend_points", "OTIF_LABEL", "LEAD_COLUMNS",
-           "lead_rows", "oldest_late_tile", "tile_row"]
+           "lead_rows", "oldest_late_tile", "tile_row",
+           "WAITING_COLUMNS", "waiting_rows"]
 
 SUPPLY_QUERY = {"company": id_param("company", "all companies"), "site": id_param("site", "all sites"),
                 "days": days_param(), "as_of": date_param()}
@@ -263,6 +264,22 @@ def oldest_late_tile(late: Sequence[Mapping], tile_id: str | None = None):
     return tile("Oldest late line", f"{worst} d" if late else "–", g,
                 phrase="Days past its planned day" if late else "No line late",
                 lines=[f"{len(late)} lines open · {fmt_qty(open_qty)} units short"], tile_id=tile_id)
+
+
+WAITING_COLUMNS = [Column("record", "Waiting record", "link", pinned=True, width=150), Column("kind", "Kind", width=130),
+                   Column("product", "Product", width=220), Column("qty", "Qty needed", "number", width=120),
+                   Column("due", "Due", width=170), Column("site", "Site", width=150)]
+_KINDS = {"mrp.production": "Manufacturing", "sale.order": "Sale order"}
+
+
+def waiting_rows(rows: Sequence[Mapping], products: Mapping[int, str], sites: Mapping[int, Mapping], zone: ZoneInfo,
+                 odoo_base_url: str = "") -> list[dict]:
+    """Grid rows of the MOs and sale orders waiting on the late lines' products (each a link to Odoo)."""
+    return [{"id": f"{r['model']}-{r['record_id']}-{r['product_id']}",
+             "record": md_link(r["name"], odoo_record_url(odoo_base_url, r["model"], r["record_id"])),
+             "kind": _KINDS.get(r["model"], r["model"]), "product": products.get(r["product_id"], ""),
+             "qty": round(float(r["qty"]), 3), "due": fmt_datetime(r.get("due"), zone),
+             "site": (sites.get(r.get("warehouse_id")) or {}).get("name", "")} for r in rows]
 
 
 def lead_rows(rows: Sequence[Mapping], zone: ZoneInfo, odoo_base_url: str = "") -> list[dict]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import String, and_, func, literal, select, union_all
 
 from data_access import sqlfuncs
 from data_access.context import QueryContext
@@ -15,7 +15,7 @@ from data_access.queries.supply import as_of_day
 from data_access.queries.supply_drill import valid_id, valid_limit
 from data_access.queries.supply_stock import on_hand_per_product_warehouse
 
-__all__ = ["vendor_has_orders", "vendor_lead_times", "runout_risk", "LEAD_HISTORY_DAYS"]
+__all__ = ["vendor_has_orders", "vendor_lead_times", "runout_risk", "waiting_on_products", "LEAD_HISTORY_DAYS"]
 
 _CONFIRMED = ("purchase", "done")
 LEAD_HISTORY_DAYS = 365  # purchase lines confirmed in this many days before the end of D give a product's lead time
@@ -145,3 +145,46 @@ def runout_risk(conn, schema, ctx: QueryContext, *, limit: int = 200) -> list[di
         row["runout_date"] = (d_day + timedelta(days=int(row["runout_days"]))).isoformat()
         out.append(row)
     return out
+
+
+_OPEN_MO = ("confirmed", "progress", "to_close")
+MAX_PRODUCTS = 200
+
+
+def waiting_on_products(conn, schema, ctx: QueryContext, *, product_ids, limit: int = 200) -> list[dict]:
+    """The open records waiting on these products now: MOs (``confirmed``, ``progress``, ``to_close``) with a
+    component move of one of them not done yet, and confirmed sale orders (``sale``) with a line of one of them
+    not delivered in full (Odoo's stored ``qty_delivered``), in ``ctx``'s companies and sites.
+
+    Dicts ``model`` ('mrp.production' or 'sale.order'), ``record_id, name, product_id, qty`` (still needed, in
+    the move's or line's unit), ``due`` (the MO's deadline, else its start; the order's commitment date, else its
+    order date; naive UTC) and ``warehouse_id``, earliest due first."""
+    ids = sorted({valid_id(i) for i in product_ids})[:MAX_PRODUCTS]
+    if not ids:
+        return []
+    mo, sm, spt = schema.mrp_production, schema.stock_move, schema.stock_picking_type
+    so, sol = schema.sale_order, schema.sale_order_line
+    mo_due = func.coalesce(mo.c.date_deadline, mo.c.date_start)
+    mos = (
+        select(literal("mrp.production", String).label("model"), mo.c.id.label("record_id"), mo.c.name,
+               sm.c.product_id, func.sum(sm.c.product_uom_qty).label("qty"), mo_due.label("due"),
+               spt.c.warehouse_id)
+        .select_from(mo.join(sm, sm.c.raw_material_production_id == mo.c.id)
+                     .outerjoin(spt, spt.c.id == mo.c.picking_type_id))
+        .where(mo.c.state.in_(_OPEN_MO), sm.c.state.not_in(("done", "cancel")), sm.c.product_id.in_(ids),
+               sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids), sqlfuncs.in_ids(spt.c.warehouse_id, ctx.warehouse_ids))
+        .group_by(mo.c.id, mo.c.name, sm.c.product_id, mo_due, spt.c.warehouse_id)
+    )
+    so_due = func.coalesce(so.c.commitment_date, so.c.date_order)
+    open_qty = sol.c.product_uom_qty - func.coalesce(sol.c.qty_delivered, 0)
+    sos = (
+        select(literal("sale.order", String).label("model"), so.c.id.label("record_id"), so.c.name,
+               sol.c.product_id, func.sum(open_qty).label("qty"), so_due.label("due"), so.c.warehouse_id)
+        .select_from(so.join(sol, sol.c.order_id == so.c.id))
+        .where(so.c.state == "sale", sol.c.display_type.is_(None), sol.c.product_id.in_(ids), open_qty > 0,
+               sqlfuncs.in_ids(so.c.company_id, ctx.company_ids), sqlfuncs.in_ids(so.c.warehouse_id, ctx.warehouse_ids))
+        .group_by(so.c.id, so.c.name, sol.c.product_id, so_due, so.c.warehouse_id)
+    )
+    both = union_all(mos, sos).subquery("waiting")
+    stmt = select(both).order_by(both.c.due, both.c.model, both.c.record_id, both.c.product_id).limit(valid_limit(limit))
+    return [{**dict(r._mapping), "qty": float(r.qty), "due": _naive(r.due)} for r in conn.execute(stmt)]

@@ -90,6 +90,7 @@ def test_the_late_vendor_is_the_worst_row_and_opens_its_page(app_duo):
     duo.wait_for_element("#vendor-tile-supplier_otif", timeout=60)
     duo.wait_for_element(GRID_ROW.format("vendor-late"), timeout=60)
     duo.wait_for_element(GRID_ROW.format("vendor-orders"), timeout=60)
+    duo.wait_for_element(GRID_ROW.format("vendor-waiting"), timeout=60)  # MOs waiting on the late vendor's parts
     assert "orders first received" in duo.find_element("#vendor-lead-note").text
     resize_to(duo, 1280, 800)
     assert page_overflow_x(duo) <= 0

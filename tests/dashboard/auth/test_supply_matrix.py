@@ -172,5 +172,6 @@ def test_a_vendor_of_the_other_company_only_is_not_found_by_url_or_forged_callba
     forged = _body(client, deps, "vendor", _vendor_params(only_dist))
     response = json.loads(forged)["response"]
     assert "Not found" in forged and response["vendor-late"]["rowData"] == [] and response["vendor-orders"]["rowData"] == []
+    assert response["vendor-waiting"]["rowData"] == []
     own = json.loads(_body(client, deps, "vendor", _vendor_params(LATE)))["response"]
     assert own["vendor-late"]["rowData"]  # the control: a vendor of the user's company opens

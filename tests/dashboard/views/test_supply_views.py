@@ -207,6 +207,10 @@ def test_the_vendor_page_shows_its_lines_and_lead_times(vendor, as_user):
     assert out["message"] is None and out["late"] and out["orders"]
     assert all("odoo.example.com" in r["order"] for r in out["orders"])
     assert out["lead"]["data"][0]["type"] == "bar"
+    # the open MOs and sale orders waiting on the late lines' products, each linked to Odoo
+    assert out["waiting"] and {r["kind"] for r in out["waiting"]} <= {"Manufacturing", "Sale order"}
+    assert all("odoo.example.com" in r["record"] for r in out["waiting"])
+    assert {r["product"] for r in out["waiting"]} <= {r["product"] for r in out["late"]}
 
 
 @pytest.mark.parametrize("pid", ["abc", "-1", "9" * 400, "99999", "customer"])
@@ -241,7 +245,7 @@ def test_a_forged_vendor_store_is_not_found(vendor, as_user):
     as_user("supply")
     access = current_access()
     out = vendor._body.__wrapped__({"partner_id": 99999, "days": 30, "as_of": date.today().isoformat()}, 1, access=access)
-    assert out["shown"] == {"display": "none"} and out["late"] == []
+    assert out["shown"] == {"display": "none"} and out["late"] == [] and out["waiting"] == []
 
 
 # --- pure builders -----------------------------------------------------------------------------------------

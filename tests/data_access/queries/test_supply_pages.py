@@ -157,3 +157,55 @@ def test_runout_risk_projects_on_hand_over_the_last_30_days_consumption(odoo_db)
     wh1 = QueryContext(JUNE.start, JUNE.end, company_ids=(1,), warehouse_ids=(1,))
     assert [r["orderpoint_id"] for r in odoo_db.replica.run(supply_pages.runout_risk, wh1)] == [1]
     assert odoo_db.replica.run(supply_pages.runout_risk, QueryContext(JUNE.start, JUNE.end, company_ids=(2,))) == []
+
+
+def waiting_rows(db) -> None:
+    """Product 1 (Bolt) is awaited by MO 1 (WH1, open, two component moves of 4 and 6 not done), MO 5 (WH2) and
+    sale order 1 (WH1, 10 ordered, 4 delivered); not by MO 2 (done), MO 3 (its move done), MO 4 (another
+    product), sale order 2 (delivered in full), sale order 3 (a quotation) or sale order 4 (company 2)."""
+    base(db)
+
+    def mo(i, state, deadline, picking_type=1, company=1):
+        return {"id": i, "name": f"MO{i}", "state": state, "date_deadline": dt(deadline) if deadline else None,
+                "date_start": dt("2026-06-20 08:00"), "picking_type_id": picking_type, "company_id": company,
+                "product_id": 2, "product_qty": 1}
+
+    db.insert("mrp_production", mo(1, "confirmed", "2026-07-03 10:00"), mo(2, "done", "2026-07-01 10:00"),
+              mo(3, "progress", "2026-07-02 10:00"), mo(4, "confirmed", "2026-07-02 10:00"),
+              mo(5, "progress", None, picking_type=2))
+
+    def raw(i, mo_id, qty, product=1, state="confirmed"):
+        return {"id": i, "raw_material_production_id": mo_id, "product_id": product, "product_uom_qty": qty,
+                "quantity": 0, "state": state, "product_uom": 1, "location_id": 2, "location_dest_id": 8,
+                "date": dt("2026-06-20 08:00")}
+
+    db.insert("stock_move", raw(1, 1, 4), raw(2, 1, 6), raw(3, 2, 5, state="done"), raw(4, 3, 5, state="done"),
+              raw(5, 4, 5, product=2), raw(6, 5, 2, state="assigned"))
+
+    def order(i, state, wh=1, company=1):
+        return {"id": i, "name": f"S{i}", "state": state, "warehouse_id": wh, "company_id": company, "partner_id": 20,
+                "commitment_date": dt("2026-07-05 10:00") if i == 1 else None, "date_order": dt("2026-06-01 10:00")}
+
+    db.insert("sale_order", order(1, "sale"), order(2, "sale"), order(3, "draft"), order(4, "sale", wh=3, company=2))
+
+    def line(i, order_id, qty, delivered):
+        return {"id": i, "order_id": order_id, "product_id": 1, "product_uom_qty": qty, "qty_delivered": delivered,
+                "product_uom": 1, "display_type": None, "name": f"line {i}", "customer_lead": 0}
+
+    db.insert("sale_order_line", line(1, 1, 10, 4), line(2, 2, 5, 5), line(3, 3, 5, 0), line(4, 4, 5, 0))
+
+
+def test_waiting_on_products_lists_open_mos_and_sale_orders(odoo_db):
+    waiting_rows(odoo_db)
+    run = odoo_db.replica.run
+    rows = run(supply_pages.waiting_on_products, JUNE, product_ids=[1])
+    assert [(r["model"], r["name"], r["qty"], r["warehouse_id"]) for r in rows] == [
+        ("mrp.production", "MO5", 2.0, 2), ("mrp.production", "MO1", 10.0, 1), ("sale.order", "S1", 6.0, 1)]
+    assert rows[0]["due"] == dt("2026-06-20 08:00") and rows[2]["due"] == dt("2026-07-05 10:00")
+    wh1 = QueryContext(JUNE.start, JUNE.end, company_ids=(1,), warehouse_ids=(1,))
+    assert [r["name"] for r in run(supply_pages.waiting_on_products, wh1, product_ids=[1])] == ["MO1", "S1"]
+    everywhere = [r["name"] for r in run(supply_pages.waiting_on_products, JUNE_ALL, product_ids=["1"])]
+    assert everywhere == ["S4", "MO5", "MO1", "S1"]  # S4: no commitment date, ordered 1 June
+    assert run(supply_pages.waiting_on_products, JUNE, product_ids=[]) == []
+    with pytest.raises(ValueError):
+        run(supply_pages.waiting_on_products, JUNE, product_ids=["1; drop"])
