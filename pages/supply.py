@@ -6,13 +6,14 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as comp
-from dashboard import service, service_supply
+from dashboard import service, service_finance, service_supply
 from dashboard.auth import guarded, page_access
 from dashboard.figures import SCALE_STORE, empty_figure, for_screen, graph_style, screen_scale
 from dashboard.pages_registry import register
 from dashboard.urlstate import as_id, parse_query
 from dashboard.views.plant import index_results, period_options
 from dashboard.views.supply import (
+    CATEGORY_COLUMNS,
     COMPANY_TILE_KPIS,
     CUSTOMER_COLUMNS,
     LATE_PO_COLUMNS,
@@ -21,6 +22,7 @@ from dashboard.views.supply import (
     SITE_TILE_KPIS,
     STOCKOUT_COLUMNS,
     SUPPLY_QUERY,
+    category_rows,
     customer_rows,
     late_po_rows,
     late_so_rows,
@@ -119,6 +121,9 @@ def layout(**query):
             html.Div("Projected to run out within the vendor lead time, at the last 30 days' use.", className="plant-hint mt-2"),
             comp.data_grid(spec.id("runout"), RUNOUT_COLUMNS, csv_name="runout-risk", height=320,
                            empty_message="No reordering rule is projected to run out within its vendor lead time."),
+            _section("Inventory turns and DIO by product category", "Company scope, last 365 days; slowest stock first."),
+            comp.data_grid(spec.id("categories"), CATEGORY_COLUMNS, csv_name="turns-by-category", height=320,
+                           empty_message="No stock valuation in this scope."),
             _section("Customer OTIF by site and customer", "Sale lines promised in the period."),
             comp.data_grid(spec.id("customers"), CUSTOMER_COLUMNS, csv_name="customer-otif", height=380,
                            empty_message="No sale line was promised in this period in this scope."),
@@ -130,7 +135,7 @@ def layout(**query):
     ], className="plant-page supply-page")
 
 
-for _grid in ("late-po", "stockouts", "runout", "customers", "late-so"):
+for _grid in ("late-po", "stockouts", "runout", "categories", "customers", "late-so"):
     comp.csv_export(spec.id(_grid))
 
 
@@ -175,7 +180,7 @@ _BODY = dict(message=Output(spec.id("message"), "children"), shown=Output(spec.i
              width=Output(spec.id("heatmap"), "style"), rows=Output(spec.id("rows"), "data"),
              late_po=Output(spec.id("late-po"), "rowData"), late_po_note=Output(spec.id("late-po-note"), "children"),
              stockouts=Output(spec.id("stockouts"), "rowData"), runout=Output(spec.id("runout"), "rowData"),
-             customers=Output(spec.id("customers"), "rowData"),
+             categories=Output(spec.id("categories"), "rowData"), customers=Output(spec.id("customers"), "rowData"),
              late_so=Output(spec.id("late-so"), "rowData"), late_so_note=Output(spec.id("late-so-note"), "children"),
              fresh=Output(spec.id("freshness"), "children"))
 
@@ -213,6 +218,7 @@ def _body(data, scale=None, *, access):
         late_po = service_supply.late_po_lines(scope, as_of, days, limit=LIMIT)
         stockouts = service_supply.stockout_orderpoints(scope, as_of, limit=LIMIT)
         runout = service_supply.runout_risk(scope, as_of, limit=LIMIT)
+        categories = service_finance.inventory_by_category(scope, as_of)
         late_so = service_supply.late_so_lines(scope, as_of, days, limit=LIMIT)
         per_vendor = index_results(per_vendor_results["results"], "partner", ("supplier_otif", "late_po_lines"))
         customer_ids = {r["scope_id"] for r in customer["results"] if r["scope_kind"] == "partner"}
@@ -243,13 +249,15 @@ def _body(data, scale=None, *, access):
             "late_po_note": _capped(late_po, "lines", f"{len(late_po)} lines."),
             "stockouts": stockout_rows(stockouts, settings.odoo_base_url),
             "runout": runout_rows(runout, settings.odoo_base_url),
+            "categories": category_rows(categories, {cid: companies[cid] for _, _, _, cid in blocks}, catalogue),
             "customers": customer_rows(customer["results"], names, sites, catalogue, days),
             "late_so": late_so_rows(late_so, sites, settings.odoo_base_url),
             "late_so_note": _capped(late_so, "lines", f"{len(late_so)} lines."),
         }
 
     parts = {"view": [as_of, days, company, site], "scale": scale, "computed_at": computed, "names": names,
-             "sites": sites, "companies": companies, "late_po": late_po, "stockouts": stockouts, "runout": runout, "late_so": late_so,
+             "sites": sites, "companies": companies, "late_po": late_po, "stockouts": stockouts, "runout": runout,
+             "categories": categories, "late_so": late_so,
              "settings": [settings.zone.key, settings.odoo_base_url]}
     built = service.rendered("supply.body", scope, parts, build)
     return dict(built, fresh=comp.freshness(min(computed), settings.zone))

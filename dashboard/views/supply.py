@@ -16,14 +16,16 @@ import dash_bootstrap_components as dbc
 from dashboard.components import Column, kpi_tile, tile
 from dashboard.figures import heatmap, kpi_cell
 from dashboard.figures.theme import base_layout, empty_figure
-from dashboard.formats import fmt_date, fmt_datetime, fmt_day_short, fmt_qty, fmt_value
+from dashboard.formats import fmt_amount, fmt_date, fmt_datetime, fmt_day_short, fmt_qty, fmt_value
+from dashboard.kpis.supply import turns_points
 from dashboard.urlstate import date_param, days_param, href, id_param
 from dashboard.views.plant import index_results, md_link, odoo_record_url
 from dashboard.vocab import GRADES, SERIES, grade_of
 
 __all__ = ["SUPPLY_QUERY", "VENDOR_QUERY", "SITE_TILE_KPIS", "COMPANY_TILE_KPIS", "supply_href", "vendor_href",
            "week_columns", "vendor_order", "vendor_heatmap", "supply_tiles", "LATE_PO_COLUMNS", "late_po_rows",
-           "LATE_SO_COLUMNS", "late_so_rows", "STOCKOUT_COLUMNS", "stockout_rows", "RUNOUT_COLUMNS", "runout_rows", "CUSTOMER_COLUMNS",
+           "LATE_SO_COLUMNS", "late_so_rows", "STOCKOUT_COLUMNS", "stockout_rows", "RUNOUT_COLUMNS", "runout_rows",
+           "CATEGORY_COLUMNS", "category_rows", "CUSTOMER_COLUMNS",
            "customer_rows", "lead_time_figure", "lead_summary", "vendor_trend_points", "OTIF_LABEL", "LEAD_COLUMNS",
            "lead_rows", "oldest_late_tile", "tile_row",
            "WAITING_COLUMNS", "waiting_rows"]
@@ -187,6 +189,39 @@ def runout_rows(rows: Sequence[Mapping], odoo_base_url: str = "") -> list[dict]:
              "on_hand": round(float(r["on_hand"]), 3), "daily": round(float(r["daily"]), 2),
              "runout_days": round(float(r["runout_days"]), 1), "runout_date": fmt_date(r["runout_date"]),
              "lead_days": round(float(r["lead_days"]), 1)} for r in rows]
+
+
+CATEGORY_COLUMNS = [Column("category", "Product category", pinned=True, width=240), Column("company", "Company", width=200),
+                    Column("inventory_turns", "Inventory turns", "status", width=180),
+                    Column("dio", "DIO", "status", width=170), Column("average", "Average inventory", width=170),
+                    Column("cogs", "COGS, 365 days", width=160)]
+
+
+def category_rows(rows: Iterable[Mapping], companies: Mapping[int, Mapping], catalogue) -> list[dict]:
+    """Inventory turns and DIO per company and product category (the rows of ``inventory_at_ends`` by
+    category, whose terms add up to the company's): slowest stock first (highest DIO), amounts in the
+    company's currency."""
+    out = []
+    for r in rows:
+        cid = r["scope_id"]
+        if cid not in companies:
+            continue
+        points = turns_points([r], "company")
+        values, parts = {p.kpi: p.value for p in points}, points[0].parts
+        currency = companies[cid].get("currency")
+        row = {"id": f"{cid}-{r.get('category_id')}", "category": r.get("category_name") or "No category",
+               "company": companies[cid]["name"], "average": fmt_amount(parts["average_inventory_value"], currency),
+               "cogs": fmt_amount(parts["cogs"], currency), "_dio": values.get("dio")}
+        for kpi in ("inventory_turns", "dio"):
+            definition = catalogue.for_scope(kpi, "company", cid)
+            g = grade_of(definition, values.get(kpi), definition.status(values.get(kpi)))
+            row[kpi] = f"{fmt_value(values.get(kpi), definition.unit)} · {g.icon} {g.word}"
+            row[f"{kpi}_grade"] = g.key
+        out.append(row)
+    out.sort(key=lambda x: (x["_dio"] is None, -(x["_dio"] or 0.0), x["category"]))
+    for row in out:
+        del row["_dio"]
+    return out
 
 
 CUSTOMER_COLUMNS = [Column("name", "Customer or site", pinned=True, width=240), Column("kind", "Scope", width=100),

@@ -303,3 +303,21 @@ def test_the_page_lists_rules_projected_to_run_out(supply, as_user):
     for row in out["runout"]:
         assert row["on_hand"] > 0 and row["runout_days"] <= row["lead_days"] + 0.05
         assert row["runout_date"] >= date.today().isoformat()
+
+
+def test_turns_and_dio_by_category_add_up_to_the_company_tiles(app, supply, as_user):
+    from dashboard import service, service_finance
+
+    as_user("supply")
+    out = _body(supply, supply.layout(company=str(STORY["company_main"])))
+    assert out["categories"] and {r["company"] for r in out["categories"]} == {"Nordwerk Automotive GmbH"}
+    rows = [r for r in service_finance.inventory_by_category(current_access(), service.today())
+            if r["scope_id"] == STORY["company_main"]]
+    company = next(r for r in service.kpi_results(current_access(), service.today(), 30, kpis=("dio",),
+                                                  scope_kinds=("company",))["results"]
+                   if r["scope_id"] == STORY["company_main"])
+    cogs = sum(r["cogs"] for r in rows)
+    average = sum(r["inventory_value_sum"] for r in rows) / rows[0]["samples"]
+    assert 365 * average / cogs == pytest.approx(company["value"])
+    dio = [float(r["dio"].split(" ")[0].replace(",", "")) for r in out["categories"] if r["dio_grade"] != "no_data"]
+    assert dio and dio == sorted(dio, reverse=True)  # slowest stock first
