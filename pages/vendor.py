@@ -15,8 +15,8 @@ from dashboard.pages_registry import register
 from dashboard.urlstate import Invalid, as_id, href, parse_id, parse_query
 from dashboard.views.plant import index_results, period_options
 from dashboard.views.supply import (
-    LATE_PO_COLUMNS,
     LEAD_COLUMNS,
+    VENDOR_LATE_COLUMNS,
     VENDOR_QUERY,
     WAITING_COLUMNS,
     late_po_rows,
@@ -79,7 +79,7 @@ def layout(partner_id=None, **query):
             ]),
             html.H4("Late purchase lines", className="section-title"),
             html.Div("Planned before the as-of day, not received in full by its end; oldest first.", className="plant-hint"),
-            comp.data_grid(spec.id("late"), LATE_PO_COLUMNS, csv_name="vendor-late-lines", height=380,
+            comp.data_grid(spec.id("late"), VENDOR_LATE_COLUMNS, csv_name="vendor-late-lines", height=380,
                            empty_message="No purchase line of this vendor is late."),
             html.H4("Waiting on these products", className="section-title"),
             html.Div("Open MOs needing them as components and sale orders not delivered in full, earliest due first.",

@@ -23,7 +23,7 @@ from dashboard.views.plant import index_results, md_link, odoo_record_url
 from dashboard.vocab import GRADES, SERIES, grade_of
 
 __all__ = ["SUPPLY_QUERY", "VENDOR_QUERY", "SITE_TILE_KPIS", "COMPANY_TILE_KPIS", "supply_href", "vendor_href",
-           "week_columns", "vendor_order", "vendor_heatmap", "supply_tiles", "LATE_PO_COLUMNS", "late_po_rows",
+           "week_columns", "vendor_order", "vendor_heatmap", "supply_tiles", "LATE_PO_COLUMNS", "VENDOR_LATE_COLUMNS", "late_po_rows",
            "LATE_SO_COLUMNS", "late_so_rows", "STOCKOUT_COLUMNS", "stockout_rows", "RUNOUT_COLUMNS", "runout_rows",
            "CATEGORY_COLUMNS", "category_rows", "CUSTOMER_COLUMNS",
            "customer_rows", "lead_time_figure", "lead_summary", "vendor_trend_points", "OTIF_LABEL", "LEAD_COLUMNS",
@@ -126,6 +126,8 @@ LATE_PO_COLUMNS = [Column("order", "Purchase order", "link", pinned=True, width=
                    Column("product", "Product", width=220), Column("planned", "Planned", width=120),
                    Column("days_late", "Days late", "number", width=110), Column("open", "Qty open", "number", width=110),
                    Column("ordered", "Ordered", "number", width=110)]
+
+VENDOR_LATE_COLUMNS = [c for c in LATE_PO_COLUMNS if c.field != "vendor"]  # on the vendor's own page
 
 
 def late_po_rows(rows: Sequence[Mapping], odoo_base_url: str = "",
