@@ -331,6 +331,11 @@ class Cache:
         while True:
             token = self._acquire(lock)
             if token is not None:
+                # The holder before us may have stored its value and let go between our miss and our lock.
+                entry = _loads(self.store.get(key))
+                if entry is not None:
+                    self._release_quietly(lock, token)
+                    return Hit(entry[1], entry[0])
                 return self._compute_and_store(key, ttl, compute, lock, token)
             seen.add(self.store.get(lock))
             while True:

@@ -5,21 +5,20 @@ category; ``?company=`` to one company. Reached from the finance page's heat map
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import service, service_finance
-from dashboard.auth import guarded, page_access
+from dashboard.auth import guarded
 from dashboard.components import (
     data_grid,
     empty_state,
     error_alert,
     kpi_tile,
     not_found,
-    not_permitted,
     notices,
     page_header,
     problem_page,
-    signed_out,
     tile_grid,
 )
 from dashboard.formats import fmt_amount
+from dashboard.page_entry import open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import Invalid, parse_id, parse_query
 from dashboard.views.finance import (
@@ -48,10 +47,9 @@ def _problem(message, notes, back="/finance"):
 
 
 def layout(partner_id=None, **query):
-    access, reason = page_access(spec.key)
-    if access is None:
-        return signed_out() if reason == "signed_out" else not_permitted("the customer page")
-    params, notes = parse_query(query, CUSTOMER_QUERY, service.today())
+    access, params, notes, refused = open_page(spec.key, query, CUSTOMER_QUERY, "the customer page")
+    if refused is not None:
+        return refused
     back = finance_href(params["company"], params["days"], params["as_of"])
     try:
         pid = parse_id(partner_id)

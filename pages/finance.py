@@ -8,22 +8,23 @@ from dash import ALL, Input, Output, State, callback, callback_context, dcc, htm
 from dash.exceptions import PreventUpdate
 
 from dashboard import service, service_finance
-from dashboard.auth import guarded, page_access
+from dashboard.auth import guarded
 from dashboard.components import (
+    GRAPH_CONFIG,
     data_grid,
     empty_state,
     error_alert,
     freshness,
     legend,
     not_found,
-    not_permitted,
     notices,
     page_header,
+    period_field,
     problem_page,
-    signed_out,
     tile_grid,
 )
 from dashboard.figures import SCALE_STORE, for_screen, graph_style, screen_scale
+from dashboard.page_entry import open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import as_id, parse_query
 from dashboard.views.finance import (
@@ -44,11 +45,9 @@ from dashboard.views.finance import (
     pool_cells,
     stock_rows,
 )
-from dashboard.views.plant import period_options
 
 spec = register(__name__, "finance")  # dash.register_page (Dash Pages imports only files that name it)
 OVERDUE_LIMIT = 200
-_GRAPH = {"displayModeBar": False, "responsive": True}
 HEATMAP = spec.id("heatmap")  # pattern id type: {"type": HEATMAP, "company": id}
 
 
@@ -59,19 +58,14 @@ def _controls(params: dict, companies: dict) -> list:
         html.Div([html.Div("Company", className="filter-label"),
                   dcc.Dropdown(id=spec.id("company"), value=params["company"], options=options, clearable=True,
                                placeholder="Every company", className="plant-site-select")]),
-        html.Div([html.Div("Period", className="filter-label"),
-                  dbc.RadioItems(id=spec.id("days"), value=params["days"], inline=True,
-                                 options=period_options(params["days"]), className="plant-radio btn-group",
-                                 inputClassName="btn-check", labelClassName="btn btn-outline-secondary btn-sm",
-                                 labelCheckedClassName="active")]),
+        period_field(spec.id("days"), params["days"]),
     ]
 
 
 def layout(**query):
-    access, reason = page_access(spec.key)
-    if access is None:
-        return signed_out() if reason == "signed_out" else not_permitted("the finance page")
-    params, notes = parse_query(query, FINANCE_QUERY, service.today())
+    access, params, notes, refused = open_page(spec.key, query, FINANCE_QUERY, "the finance page")
+    if refused is not None:
+        return refused
     try:
         companies = service.companies(access)
     except service.DataError as error:
@@ -145,7 +139,7 @@ def _block(company_id: int, company: dict, *, tiles, heatmap, width, aging, over
                   html.Span("Customers by revenue; categories lowest margin first. Click a cell or a customer to "
                             "open its invoices and deliveries.", className="plant-hint")], className="plant-section-head"),
         legend(),
-        html.Div(dcc.Graph(id={"type": HEATMAP, "company": cid}, config=_GRAPH, figure=heatmap, style=width),
+        html.Div(dcc.Graph(id={"type": HEATMAP, "company": cid}, config=GRAPH_CONFIG, figure=heatmap, style=width),
                  className="frame-scroll"),
         html.Div([html.H4("Overdue receivables by age", className="section-title"),
                   html.Span(note, className="plant-hint")], className="plant-section-head"),
@@ -153,8 +147,8 @@ def _block(company_id: int, company: dict, *, tiles, heatmap, width, aging, over
         html.H4("Overdue invoices, oldest first", className="section-title"),
         data_grid(spec.id(f"overdue-{cid}"), OVERDUE_COLUMNS, overdue, height=360, empty_message="No invoice is overdue."),
         html.H4("Inventory: DIO and value at month-ends", className="section-title"),
-        dbc.Row([dbc.Col(dcc.Graph(id=spec.id(f"dio-{cid}"), config=_GRAPH, figure=dio[0], style=dio[1]), lg=6),
-                 dbc.Col(dcc.Graph(id=spec.id(f"inventory-{cid}"), config=_GRAPH, figure=inventory[0],
+        dbc.Row([dbc.Col(dcc.Graph(id=spec.id(f"dio-{cid}"), config=GRAPH_CONFIG, figure=dio[0], style=dio[1]), lg=6),
+                 dbc.Col(dcc.Graph(id=spec.id(f"inventory-{cid}"), config=GRAPH_CONFIG, figure=inventory[0],
                                    style=inventory[1]), lg=6)], className="g-3"),
         html.Div([html.H4("Inventory by product category", className="section-title"),
                   html.Span("On the last day of the period; the categories add up to the DIO tile.", className="plant-hint")],

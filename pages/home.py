@@ -13,7 +13,6 @@ from dashboard.urlstate import DEFAULT_DAYS
 from dashboard.views.home import company_tiles, health_line, home_kpis, kpi_heading, page_cards, site_heatmap, site_kpis
 
 spec = register(__name__, "home")
-_GRAPH = {"displayModeBar": False, "responsive": True}
 
 
 def _site_breakdown(role: str) -> bool:
@@ -61,7 +60,7 @@ def _kpis(_mounted, scale=None, *, access):
         if by_site:
             figure = for_screen(site_heatmap(by_site, data["results"], sites, companies, catalogue, DEFAULT_DAYS), scale)
             body += [html.H4("By site", className="section-title"),
-                     html.Div(dcc.Graph(figure=figure, config=_GRAPH, id=spec.id("sites"), className="home-sites-graph",
+                     html.Div(dcc.Graph(figure=figure, config=ui.GRAPH_CONFIG, id=spec.id("sites"), className="home-sites-graph",
                                         style=graph_style(figure, minWidth=f"{(160 + 110 * len(by_site)) * scale:.0f}px")),
                               className="frame-scroll home-sites")]
         body.append(ui.legend())

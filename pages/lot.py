@@ -6,10 +6,10 @@ from dash import html
 
 from dashboard import components as comp
 from dashboard import service, service_quality
-from dashboard.auth import page_access
 from dashboard.formats import NO_VALUE, fmt_datetime
+from dashboard.page_entry import open_page
 from dashboard.pages_registry import register
-from dashboard.urlstate import Invalid, parse_id, parse_query
+from dashboard.urlstate import Invalid, parse_id
 from dashboard.views.plant import odoo_record_url
 from dashboard.views.quality import (
     CONSUMED_COLUMNS,
@@ -32,10 +32,9 @@ def _facts(pairs) -> dbc.Table:
 
 
 def layout(lot_id=None, **query):
-    access, reason = page_access(spec.key)
-    if access is None:
-        return comp.signed_out() if reason == "signed_out" else comp.not_permitted("the lot page")
-    params, notes = parse_query(query, LOT_QUERY, service.today())
+    access, params, notes, refused = open_page(spec.key, query, LOT_QUERY, "the lot page")
+    if refused is not None:
+        return refused
     back = (quality_href(params["site"], "product", params["days"], params["as_of"]), "Quality")
     try:
         lid = parse_id(lot_id)

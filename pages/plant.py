@@ -1,28 +1,28 @@
 """Plant: one site's tiles, its work centers x days heat map, the work centers' period figures and the MOs
 late in the period. The view lives in the URL (``?site=&metric=&days=&as_of=``): controls change the URL,
 the page re-renders from it, so back, links and bookmarks reproduce it."""
-import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import service
-from dashboard.auth import guarded, page_access
+from dashboard.auth import guarded
 from dashboard.components import (
     csv_export,
     data_grid,
-    empty_state,
     error_alert,
     freshness,
+    graph,
     legend,
     not_found,
-    not_permitted,
     notices,
     page_header,
-    problem_page,
-    signed_out,
+    period_field,
+    radio_group,
+    site_field,
     tile_grid,
 )
 from dashboard.figures import SCALE_STORE, empty_figure, for_screen, graph_style, screen_scale
+from dashboard.page_entry import choose_site, open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import as_id, parse_query, period_days
 from dashboard.views.plant import (
@@ -38,7 +38,6 @@ from dashboard.views.plant import (
     index_results,
     late_rows,
     late_summary,
-    period_options,
     plant_href,
     site_tiles,
     workcenter_href,
@@ -48,45 +47,25 @@ from dashboard.views.plant import (
 
 spec = register(__name__, "plant")  # dash.register_page (Dash Pages imports only files that name it)
 LATE_LIMIT = 200
-_GRAPH = {"displayModeBar": False, "responsive": True}
 
-
-def _radio(name: str, value, options) -> dbc.RadioItems:
-    return dbc.RadioItems(id=spec.id(name), value=value, inline=True, options=options, className="plant-radio btn-group",
-                          inputClassName="btn-check", labelClassName="btn btn-outline-secondary btn-sm",
-                          labelCheckedClassName="active")
 
 
 def _controls(params: dict, sites: dict) -> list:
-    options = [{"label": f"{s['name']} ({s['code']})" if s.get("code") else s["name"], "value": sid}
-               for sid, s in sites.items()]
     return [
-        html.Div([html.Div("Site", className="filter-label"),
-                  dcc.Dropdown(id=spec.id("site"), value=params["site"], options=options, clearable=False,
-                               className="plant-site-select")]),
+        site_field(spec.id("site"), params["site"], sites),
         html.Div([html.Div("Metric", className="filter-label"),
-                  _radio("metric", params["metric"], [{"label": METRIC_LABELS[m], "value": m} for m in METRICS])]),
-        html.Div([html.Div("Period", className="filter-label"),
-                  _radio("days", params["days"], period_options(params["days"]))]),
+                  radio_group(spec.id("metric"), params["metric"], [{"label": METRIC_LABELS[m], "value": m} for m in METRICS])]),
+        period_field(spec.id("days"), params["days"]),
     ]
 
 
 def layout(**query):
-    access, reason = page_access(spec.key)
-    if access is None:
-        return signed_out() if reason == "signed_out" else not_permitted("the plant page")
-    params, notes = parse_query(query, PLANT_QUERY, service.today())
-    try:
-        sites = service.sites(access, params["as_of"], params["days"])
-    except service.DataError as error:
-        return problem_page("Plant", error_alert(error.user_message), back=("/", "Home"), notices=notes)
-    if not sites:
-        return problem_page("Plant", empty_state("There are no sites in your scope."), back=("/", "Home"), notices=notes)
-    if params["site"] is None:
-        params["site"] = next(iter(sites))
-    elif params["site"] not in sites:
-        return problem_page("Plant", not_found(f"Site {params['site']}"), back=("/plant", "Plant"), notices=notes)
-    site = sites[params["site"]]
+    access, params, notes, refused = open_page(spec.key, query, PLANT_QUERY, "the plant page")
+    if refused is not None:
+        return refused
+    sites, site, refused = choose_site(access, "Plant", params, notes, back=("/plant", "Plant"))
+    if refused is not None:
+        return refused
     params["as_of"] = params["as_of"].isoformat()
     return html.Div([
         dcc.Location(id=spec.id("nav"), refresh="callback-nav"),
@@ -102,7 +81,7 @@ def layout(**query):
                       html.Span("Click a cell or a work center to open it.", className="plant-hint")],
                      className="plant-section-head"),
             legend(),
-            dcc.Loading(html.Div(dcc.Graph(id=spec.id("heatmap"), config=_GRAPH, figure=empty_figure("Loading…")),
+            dcc.Loading(html.Div(graph(spec.id("heatmap"), empty_figure("Loading…")),
                                  className="frame-scroll plant-heatmap-frame"), type="default"),
             html.H4("Work centers in the period", className="section-title"),
             data_grid(spec.id("workcenters"), WC_COLUMNS, empty_message="No work center at this site."),

@@ -7,25 +7,28 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import service, service_quality
-from dashboard.auth import guarded, page_access
+from dashboard.auth import guarded
 from dashboard.components import (
+    GRAPH_CONFIG,
     data_grid,
-    empty_state,
     error_alert,
     freshness,
+    graph,
+    loading_graph,
     not_found,
-    not_permitted,
     notice,
     notices,
     page_header,
-    problem_page,
-    signed_out,
+    period_field,
+    radio_group,
+    site_field,
     tile_grid,
 )
 from dashboard.figures import SCALE_STORE, empty_figure, for_screen, graph_style, kpi_trend, pareto, screen_scale
+from dashboard.page_entry import choose_site, open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import parse_query, period_days
-from dashboard.views.plant import heatmap_min_width, index_results, period_options
+from dashboard.views.plant import heatmap_min_width, index_results
 from dashboard.views.quality import (
     ALERT_COLUMNS,
     FALLBACK_TEXT,
@@ -48,48 +51,25 @@ from dashboard.views.quality import (
 )
 
 spec = register(__name__, "quality")  # dash.register_page (Dash Pages imports only files that name it)
-_GRAPH = {"displayModeBar": False, "responsive": True}
 _FIGURES = ("trend", "pareto", "heatmap")
 
 
-def _radio(name: str, value, options) -> dbc.RadioItems:
-    return dbc.RadioItems(id=spec.id(name), value=value, inline=True, options=options, className="plant-radio btn-group",
-                          inputClassName="btn-check", labelClassName="btn btn-outline-secondary btn-sm",
-                          labelCheckedClassName="active")
-
 
 def _controls(params: dict, sites: dict) -> list:
-    options = [{"label": f"{s['name']} ({s['code']})" if s.get("code") else s["name"], "value": sid}
-               for sid, s in sites.items()]
     return [
-        html.Div([html.Div("Site", className="filter-label"),
-                  dcc.Dropdown(id=spec.id("site"), value=params["site"], options=options, clearable=False,
-                               className="plant-site-select")]),
-        html.Div([html.Div("Period", className="filter-label"), _radio("days", params["days"], period_options(params["days"]))]),
+        site_field(spec.id("site"), params["site"], sites),
+        period_field(spec.id("days"), params["days"]),
     ]
 
 
-def _graph(name: str) -> dcc.Loading:
-    loading = empty_figure("Loading…")
-    return dcc.Loading(dcc.Graph(id=spec.id(name), config=_GRAPH, figure=loading, style=graph_style(loading)))
-
 
 def layout(**query):
-    access, reason = page_access(spec.key)
-    if access is None:
-        return signed_out() if reason == "signed_out" else not_permitted("the quality page")
-    params, notes = parse_query(query, QUALITY_QUERY, service.today())
-    try:
-        sites = service.sites(access, params["as_of"], params["days"])
-    except service.DataError as error:
-        return problem_page("Quality", error_alert(error.user_message), back=("/", "Home"), notices=notes)
-    if not sites:
-        return problem_page("Quality", empty_state("There are no sites in your scope."), back=("/", "Home"), notices=notes)
-    if params["site"] is None:
-        params["site"] = next(iter(sites))
-    elif params["site"] not in sites:
-        return problem_page("Quality", not_found(f"Site {params['site']}"), back=("/quality", "Quality"), notices=notes)
-    site = sites[params["site"]]
+    access, params, notes, refused = open_page(spec.key, query, QUALITY_QUERY, "the quality page")
+    if refused is not None:
+        return refused
+    sites, site, refused = choose_site(access, "Quality", params, notes, back=("/quality", "Quality"))
+    if refused is not None:
+        return refused
     params["as_of"] = params["as_of"].isoformat()
     return html.Div([
         dcc.Location(id=spec.id("nav"), refresh="callback-nav"),
@@ -101,14 +81,14 @@ def layout(**query):
         html.Div([
             dcc.Loading(html.Div(id=spec.id("tiles")), type="dot"),
             dbc.Row([
-                dbc.Col([html.H4("First pass yield by day", className="section-title"), _graph("trend")], xl=6),
+                dbc.Col([html.H4("First pass yield by day", className="section-title"), loading_graph(spec.id("trend"))], xl=6),
                 dbc.Col([html.Div([html.H4("Scrap Pareto", className="section-title"),
-                                   _radio("by", params["by"], [{"label": v, "value": k} for k, v in PARETO_BY.items()])],
+                                   radio_group(spec.id("by"), params["by"], [{"label": v, "value": k} for k, v in PARETO_BY.items()])],
                                   className="plant-section-head"),
-                         _graph("pareto"), html.Div(REASON_NOTE, className="plant-hint", id=spec.id("reason-note"))], xl=6),
+                         loading_graph(spec.id("pareto")), html.Div(REASON_NOTE, className="plant-hint", id=spec.id("reason-note"))], xl=6),
             ]),
             html.H4("First pass yield by product and day", className="section-title mt-2"),
-            dcc.Loading(html.Div(dcc.Graph(id=spec.id("heatmap"), config=_GRAPH, figure=empty_figure("Loading…")),
+            dcc.Loading(html.Div(graph(spec.id("heatmap"), empty_figure("Loading…")),
                                  className="frame-scroll plant-heatmap-frame"), type="default"),
             dbc.Row([
                 dbc.Col([html.H4("First pass yield by product", className="section-title"),
@@ -160,7 +140,7 @@ def _nc_section(has_app: bool, trend: dict | None, alerts: list, scale: float):
     figure = for_screen(trend, scale)
     return dbc.Row([
         dbc.Col([html.H5("NC closure time by week", className="section-title"),
-                 dcc.Graph(id=spec.id("nc-trend"), config=_GRAPH, figure=figure, style=graph_style(figure))], xl=5),
+                 dcc.Graph(id=spec.id("nc-trend"), config=GRAPH_CONFIG, figure=figure, style=graph_style(figure))], xl=5),
         dbc.Col([html.H5(f"Open quality alerts ({len(alerts)})", className="section-title"),
                  data_grid(spec.id("alerts"), ALERT_COLUMNS, alerts, height=360,
                            empty_message="No quality alert is open.")], xl=7),

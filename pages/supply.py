@@ -1,17 +1,17 @@
 """Supply chain: the headline tiles, the vendor x week OTIF heat map (13 weeks, worst vendors first), late
 purchase lines, stockouts and the customer side (customer OTIF by site and customer, open late sale lines).
 The view lives in the URL (``?company=&site=&days=&as_of=``); a vendor row or cell opens its page."""
-import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as comp
 from dashboard import service, service_finance, service_supply
-from dashboard.auth import guarded, page_access
+from dashboard.auth import guarded
 from dashboard.figures import SCALE_STORE, empty_figure, for_screen, graph_style, screen_scale
+from dashboard.page_entry import open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import as_id, parse_query
-from dashboard.views.plant import index_results, period_options
+from dashboard.views.plant import index_results
 from dashboard.views.supply import (
     CATEGORY_COLUMNS,
     COMPANY_TILE_KPIS,
@@ -39,7 +39,6 @@ from dashboard.views.supply import (
 
 spec = register(__name__, "supply")  # dash.register_page (Dash Pages imports only files that name it)
 LIMIT = 200
-_GRAPH = {"displayModeBar": False, "responsive": True}
 _ALL = "all"
 
 
@@ -56,10 +55,7 @@ def _controls(params: dict, companies: dict, sites: dict) -> list:
         _select("company", params["company"], [{"label": c["name"], "value": i} for i, c in companies.items()], "Company",
                 "All companies"),
         _select("site", params["site"], [{"label": s["name"], "value": i} for i, s in shown_sites.items()], "Site", "All sites"),
-        html.Div([html.Div("Period", className="filter-label"),
-                  dbc.RadioItems(id=spec.id("days"), value=params["days"], inline=True, options=period_options(params["days"]),
-                                 className="plant-radio btn-group", inputClassName="btn-check",
-                                 labelClassName="btn btn-outline-secondary btn-sm", labelCheckedClassName="active")]),
+        comp.period_field(spec.id("days"), params["days"]),
     ]
 
 
@@ -83,10 +79,9 @@ def _filters(access, params: dict):
 
 
 def layout(**query):
-    access, reason = page_access(spec.key)
-    if access is None:
-        return comp.signed_out() if reason == "signed_out" else comp.not_permitted("the supply chain page")
-    params, notes = parse_query(query, SUPPLY_QUERY, service.today())
+    access, params, notes, refused = open_page(spec.key, query, SUPPLY_QUERY, "the supply chain page")
+    if refused is not None:
+        return refused
     try:
         companies, sites, missing = _filters(access, params)
     except service.DataError as error:
@@ -109,7 +104,7 @@ def layout(**query):
             _section("Supplier OTIF by vendor and week", "13 weeks ending the as-of day, worst vendors first. "
                      "Click a vendor or a cell to open it."),
             comp.legend(),
-            dcc.Loading(html.Div(dcc.Graph(id=spec.id("heatmap"), config=_GRAPH, figure=empty_figure("Loading…")),
+            dcc.Loading(html.Div(comp.graph(spec.id("heatmap"), empty_figure("Loading…")),
                                  className="frame-scroll plant-heatmap-frame"), type="default"),
             _section("Late purchase lines", "Planned before the as-of day, not received in full by its end; oldest first.",
                      spec.id("late-po-note")),

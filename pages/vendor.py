@@ -9,11 +9,12 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components as comp
 from dashboard import service, service_supply
-from dashboard.auth import guarded, page_access
-from dashboard.figures import SCALE_STORE, empty_figure, for_screen, graph_style, kpi_trend, screen_scale
+from dashboard.auth import guarded
+from dashboard.figures import SCALE_STORE, for_screen, graph_style, kpi_trend, screen_scale
+from dashboard.page_entry import open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import Invalid, as_id, href, parse_id, parse_query
-from dashboard.views.plant import index_results, period_options
+from dashboard.views.plant import index_results
 from dashboard.views.supply import (
     LEAD_COLUMNS,
     VENDOR_LATE_COLUMNS,
@@ -31,20 +32,14 @@ from dashboard.views.supply import (
 
 spec = register(__name__, "vendor")  # dash.register_page (Dash Pages imports only files that name it)
 LIMIT = 500
-_GRAPH = {"displayModeBar": False, "responsive": True}
 _KPIS = ("supplier_otif", "late_po_lines")
 
 
-def _graph(name: str) -> dcc.Loading:
-    loading = empty_figure("Loading…")
-    return dcc.Loading(dcc.Graph(id=spec.id(name), config=_GRAPH, figure=loading, style=graph_style(loading)))
-
 
 def layout(partner_id=None, **query):
-    access, reason = page_access(spec.key)
-    if access is None:
-        return comp.signed_out() if reason == "signed_out" else comp.not_permitted("the vendor page")
-    params, notes = parse_query(query, VENDOR_QUERY, service.today())
+    access, params, notes, refused = open_page(spec.key, query, VENDOR_QUERY, "the vendor page")
+    if refused is not None:
+        return refused
     as_of, days = params["as_of"], params["days"]
     back = ("/supply", "Supply chain")
     try:
@@ -59,10 +54,7 @@ def layout(partner_id=None, **query):
     if not found:
         return comp.problem_page("Vendor", comp.not_found(f"Vendor {vendor_id}"), back=back, notices=notes)
     data = {"partner_id": vendor_id, "days": days, "as_of": as_of.isoformat()}
-    period = html.Div([html.Div("Period", className="filter-label"),
-                       dbc.RadioItems(id=spec.id("days"), value=days, inline=True, options=period_options(days),
-                                      className="plant-radio btn-group", inputClassName="btn-check",
-                                      labelClassName="btn btn-outline-secondary btn-sm", labelCheckedClassName="active")])
+    period = comp.period_field(spec.id("days"), days)
     return html.Div([
         dcc.Location(id=spec.id("nav"), refresh="callback-nav"),
         dcc.Store(id=spec.id("params"), data=data),
@@ -73,9 +65,9 @@ def layout(partner_id=None, **query):
         html.Div([
             dcc.Loading(html.Div(id=spec.id("tiles")), type="dot"),
             dbc.Row([
-                dbc.Col([html.H4("Supplier OTIF by week (13 weeks)", className="section-title"), _graph("trend")], lg=6),
+                dbc.Col([html.H4("Supplier OTIF by week (13 weeks)", className="section-title"), comp.loading_graph(spec.id("trend"))], lg=6),
                 dbc.Col([html.H4("Lead time: confirmation to first receipt", className="section-title"),
-                         html.Div(id=spec.id("lead-note"), className="plant-hint"), _graph("lead")], lg=6),
+                         html.Div(id=spec.id("lead-note"), className="plant-hint"), comp.loading_graph(spec.id("lead"))], lg=6),
             ]),
             html.H4("Late purchase lines", className="section-title"),
             html.Div("Planned before the as-of day, not received in full by its end; oldest first.", className="plant-hint"),

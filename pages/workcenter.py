@@ -7,11 +7,12 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components as comp
 from dashboard import service
-from dashboard.auth import guarded, page_access
-from dashboard.figures import SCALE_STORE, empty_figure, for_screen, graph_style, kpi_trend, oee_decomposition, pareto, screen_scale
+from dashboard.auth import guarded
+from dashboard.figures import SCALE_STORE, for_screen, graph_style, kpi_trend, oee_decomposition, pareto, screen_scale
+from dashboard.page_entry import open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import Invalid, as_id, href, parse_id, parse_query
-from dashboard.views.plant import OEE_KPIS, period_options, plant_href
+from dashboard.views.plant import OEE_KPIS, plant_href
 from dashboard.views.workcenter import (
     WO_COLUMNS,
     WORKCENTER_QUERY,
@@ -23,19 +24,13 @@ from dashboard.views.workcenter import (
 )
 
 spec = register(__name__, "workcenter")  # dash.register_page (Dash Pages imports only files that name it)
-_GRAPH = {"displayModeBar": False, "responsive": True}
 
-
-def _graph(name: str) -> dcc.Loading:
-    loading = empty_figure("Loading…")
-    return dcc.Loading(dcc.Graph(id=spec.id(name), config=_GRAPH, figure=loading, style=graph_style(loading)))
 
 
 def layout(workcenter_id=None, **query):
-    access, reason = page_access(spec.key)
-    if access is None:
-        return comp.signed_out() if reason == "signed_out" else comp.not_permitted("the work center page")
-    params, notes = parse_query(query, WORKCENTER_QUERY, service.today())
+    access, params, notes, refused = open_page(spec.key, query, WORKCENTER_QUERY, "the work center page")
+    if refused is not None:
+        return refused
     as_of, days = params["as_of"], params["days"]
     try:
         wc_id = parse_id(workcenter_id)
@@ -50,10 +45,7 @@ def layout(workcenter_id=None, **query):
     wc, site_id, site = found
     data = {"workcenter_id": wc_id, "days": days, "as_of": as_of.isoformat()}
     back = plant_href(site_id, "oee", days, as_of)
-    period = html.Div([html.Div("Period", className="filter-label"),
-                       dbc.RadioItems(id=spec.id("days"), value=days, inline=True, options=period_options(days),
-                                      className="plant-radio btn-group", inputClassName="btn-check",
-                                      labelClassName="btn btn-outline-secondary btn-sm", labelCheckedClassName="active")])
+    period = comp.period_field(spec.id("days"), days)
     return html.Div([
         dcc.Location(id=spec.id("nav"), refresh="callback-nav"),
         dcc.Store(id=spec.id("params"), data=data),
@@ -66,9 +58,9 @@ def layout(workcenter_id=None, **query):
         html.Div([
             dcc.Loading(html.Div(id=spec.id("tiles")), type="dot"),
             dbc.Row([
-                dbc.Col([html.H4("OEE decomposition", className="section-title"), _graph("oee")], lg=6),
-                dbc.Col([html.H4("Lost time by Odoo loss reason", className="section-title"), _graph("pareto")], lg=6),
-                dbc.Col([html.H4("OEE by day", className="section-title"), _graph("trend")], lg=12),
+                dbc.Col([html.H4("OEE decomposition", className="section-title"), comp.loading_graph(spec.id("oee"))], lg=6),
+                dbc.Col([html.H4("Lost time by Odoo loss reason", className="section-title"), comp.loading_graph(spec.id("pareto"))], lg=6),
+                dbc.Col([html.H4("OEE by day", className="section-title"), comp.loading_graph(spec.id("trend"))], lg=12),
             ]),
             dbc.Row([
                 dbc.Col([html.H4("Work orders", className="section-title"),

@@ -1,4 +1,14 @@
 """Dash component builders shared by every page and TV panel (pure: data in, components out)."""
+from dashboard.components.controls import (
+    GRAPH_CONFIG,
+    filter_field,
+    graph,
+    loading_graph,
+    period_field,
+    period_options,
+    radio_group,
+    site_field,
+)
 from dashboard.components.notices import empty_state, error_alert, not_found, not_permitted, notice, notices, signed_out
 from dashboard.components.page import freshness, page_header, problem_page
 from dashboard.components.status import legend, status_badge, status_text
@@ -7,4 +17,5 @@ from dashboard.components.tiles import kpi_tile, tile, tile_grid
 
 __all__ = ["empty_state", "error_alert", "not_found", "not_permitted", "notice", "notices", "signed_out",
            "freshness", "page_header", "problem_page", "legend", "status_badge", "status_text", "Column", "csv_export",
-           "data_grid", "kpi_tile", "tile", "tile_grid"]
+           "data_grid", "kpi_tile", "tile", "tile_grid", "GRAPH_CONFIG", "graph", "loading_graph", "radio_group",
+           "filter_field", "period_options", "period_field", "site_field"]

@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.auth.roles import PAGES
-from dashboard.components import Column, data_grid, empty_state, kpi_tile, status_badge
+from dashboard.components import GRAPH_CONFIG, Column, data_grid, empty_state, kpi_tile, status_badge
 from dashboard.figures import change_arrow, for_screen, graph_style, heatmap, kpi_cell, kpi_trend
 from dashboard.figures.heatmap import wrap_label
 from dashboard.formats import NO_VALUE, fmt_value
@@ -25,7 +25,6 @@ __all__ = ["GRAPH_CONFIG", "NO_TREND_NOTE", "kpi_heatmap", "twin_rows", "twin_gr
            "exceptions_list", "breakdown_grid", "detail_card", "detail_trend", "trend_panels"]
 
 _id = PAGES["executive"].id
-GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 NO_TREND_NOTE = ("Inventory turns and DIO are 365-day measures, stockout rate and overdue receivables are snapshots "
                  "of now: no weekly trend.")
 _NO_TREND_WHY = {"inventory_turns": "A 365-day measure: no weekly trend.", "dio": "A 365-day measure: no weekly trend.",

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from dashboard.components import Column, kpi_tile, tile
+from dashboard.components import Column, kpi_tile, period_options, tile
 from dashboard.figures import heatmap, kpi_cell
 from dashboard.formats import fmt_date, fmt_datetime, fmt_day_short, fmt_delay, fmt_value
-from dashboard.urlstate import PERIOD_CHOICES, choice_param, date_param, days_param, href, id_param
+from dashboard.urlstate import choice_param, date_param, days_param, href, id_param
 from dashboard.vocab import GRADES, grade_of
 
 __all__ = ["METRICS", "METRIC_LABELS", "OEE_KPIS", "SITE_KPIS", "PLANT_QUERY", "plant_href", "workcenter_href",
@@ -43,11 +43,6 @@ def plant_href(site: int | None, metric: str, days: int, as_of) -> str:
 def workcenter_href(workcenter_id: int, as_of, days: int, wo: int | None = None) -> str:
     """The work center page for one period (and an opened work order)."""
     return href(f"/plant/workcenter/{int(workcenter_id)}", as_of=as_of, days=days, wo=wo)
-
-
-def period_options(days: int) -> list[dict]:
-    """The period picker's options: the usual periods, plus the URL's own length when it is not one."""
-    return [{"label": f"{d} days" if d > 1 else "1 day", "value": d} for d in sorted({*PERIOD_CHOICES, int(days)})]
 
 
 def odoo_record_url(base_url: str, model: str, record_id: int) -> str | None:

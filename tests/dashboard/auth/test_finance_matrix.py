@@ -10,6 +10,7 @@ import pytest
 from flask_login import login_user
 
 from dashboard import create_app
+from dashboard.auth import page_access
 from dashboard.auth.access import ROLES
 from dashboard.auth.users import LoginUser
 from dashboard.extensions import STATE_KEY
@@ -71,7 +72,7 @@ def customer_id(app) -> int:
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user("m-finance")))
         page = _module("finance")
-        body = page._body.__wrapped__({"days": 90}, 1.0, access=page.page_access("finance")[0])
+        body = page._body.__wrapped__({"days": 90}, 1.0, access=page_access("finance")[0])
     return int(body["cells"][str(MAIN)]["rows"][0])
 
 

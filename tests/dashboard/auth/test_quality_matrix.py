@@ -10,6 +10,7 @@ import pytest
 from flask_login import login_user
 
 from dashboard import create_app
+from dashboard.auth import page_access
 from dashboard.auth.access import ROLES
 from dashboard.auth.users import LoginUser
 from dashboard.extensions import STATE_KEY
@@ -73,7 +74,7 @@ def lot_id(app) -> int:
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user("m-quality")))
         page = _module("pages.quality")
-        rows = page._body.__wrapped__({"site": SITE, "days": 30}, 1.0, access=page.page_access("quality")[0])["lots"]
+        rows = page._body.__wrapped__({"site": SITE, "days": 30}, 1.0, access=page_access("quality")[0])["lots"]
     return int(rows[0]["name"].split("/quality/lot/")[1].split("?")[0])
 
 

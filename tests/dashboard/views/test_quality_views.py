@@ -11,6 +11,7 @@ import pytest
 from flask_login import login_user
 
 from dashboard import create_app
+from dashboard.auth import page_access
 from dashboard.auth.users import LoginUser
 from dashboard.extensions import STATE_KEY
 from dashboard.settings import Settings
@@ -77,7 +78,7 @@ def _find(component, component_id):
 
 
 def _body(page, params):
-    return page._body.__wrapped__(params, 1.0, access=page.page_access(page.spec.key)[0])
+    return page._body.__wrapped__(params, 1.0, access=page_access(page.spec.key)[0])
 
 
 def test_views_are_pure():
@@ -154,9 +155,9 @@ def test_the_pareto_adds_up_to_the_scrapped_term_of_the_kpi(app, as_user):
     yield) of the KPI engine for the same site and period (the four backends: test_quality_pages)."""
     from dashboard import service, service_quality
 
-    page = _page("pages.quality")
+    _page("pages.quality")  # the page is registered (its module imported)
     as_user(app, "quality")
-    access = page.page_access("quality")[0]
+    access = page_access("quality")[0]
     as_of = service.today()
     fpy = next(r for r in service.kpi_results(access, as_of, 30, kpis=("first_pass_yield",), scope_kinds=("warehouse",))["results"]
                if r["scope_id"] == SITE and r.get("bucket") is None)
