@@ -36,6 +36,11 @@ SCOPES = ("warehouse", "company")
 TREND_DAYS = 399  # 57 whole weeks: about 13 months ending as-of
 # Headline KPIs owned by the plant page, and the plant page's metric for each (adherence has its tile there).
 PLANT_METRICS = {"oee": "oee", "schedule_adherence": "oee", "downtime_hours": "downtime"}
+# The page that explains each headline KPI further (the detail panel stays for a KPI without one).
+DOMAIN_PAGES = {**dict.fromkeys(("supplier_otif", "late_po_lines", "customer_otif", "late_so_lines", "stockout_rate"),
+                                "/supply"),
+                "first_pass_yield": "/quality",
+                **dict.fromkeys(("inventory_turns", "dio", "gross_margin_pct", "overdue_receivables"), "/finance")}
 # KPIs with a per-partner breakdown, and what the partner is called.
 PARTNER_KPIS = {"supplier_otif": "Vendor", "late_po_lines": "Vendor", "customer_otif": "Customer",
                 "late_so_lines": "Customer", "gross_margin_pct": "Customer", "overdue_receivables": "Customer"}
@@ -102,10 +107,18 @@ def in_scope(view: View, sites: Mapping[int, Mapping], companies: Mapping[int, M
 
 
 def drill_href(kpi: str, view: View, *, site: int | None = None, company: int | None = None) -> str:
-    """Where a click on (site or company, KPI) goes, for the same period: the plant page for plant KPIs
-    of a site, else this page narrowed to that site or company with the KPI's detail open."""
+    """Where a click on (site or company, KPI) goes, for the same period: the page that explains the KPI
+    (plant, supply chain, quality for a site; finance for a company), else this page narrowed to that site
+    or company with the KPI's detail open."""
+    page = DOMAIN_PAGES.get(kpi)
     if site is not None and kpi in PLANT_METRICS:
         return href("/plant", site=site, metric=PLANT_METRICS[kpi], days=view.days, as_of=view.as_of)
+    if page == "/supply":
+        return href(page, company=company, site=site, days=view.days, as_of=view.as_of)
+    if page == "/quality" and site is not None:
+        return href(page, site=site, days=view.days, as_of=view.as_of)
+    if page == "/finance":
+        return href(page, company=company, days=view.days, as_of=view.as_of)
     return view.href(company=company, site=site, kpi=kpi)
 
 

@@ -76,9 +76,11 @@ def test_hrefs_and_drills_keep_the_period():
     assert view.href(site=2) == "/executive?as_of=2026-11-21&days=45&company=1&site=2"
     assert drill_href("downtime_hours", view, site=2) == "/plant?site=2&metric=downtime&days=45&as_of=2026-11-21"
     assert drill_href("oee", view, site=1) == "/plant?site=1&metric=oee&days=45&as_of=2026-11-21"
-    assert drill_href("supplier_otif", view, site=2, company=1) == \
-        "/executive?as_of=2026-11-21&days=45&company=1&site=2&kpi=supplier_otif"
-    assert drill_href("dio", view, company=2) == "/executive?as_of=2026-11-21&days=45&company=2&kpi=dio"
+    assert drill_href("supplier_otif", view, site=2, company=1) == "/supply?company=1&site=2&days=45&as_of=2026-11-21"
+    assert drill_href("first_pass_yield", view, site=2, company=1) == "/quality?site=2&days=45&as_of=2026-11-21"
+    assert drill_href("dio", view, company=2) == "/finance?company=2&days=45&as_of=2026-11-21"
+    assert drill_href("first_pass_yield", view, company=2) == \
+        "/executive?as_of=2026-11-21&days=45&company=2&kpi=first_pass_yield"  # no site: the detail here
 
 
 def test_a_clicked_cell_maps_back_to_its_visible_row_and_kpi():
@@ -86,13 +88,15 @@ def test_a_clicked_cell_maps_back_to_its_visible_row_and_kpi():
     # Row 1 (PLZ) x column 2 (downtime): the plant page, same 7 days.
     assert cell_target(view, {"points": [{"x": 2, "y": 1}]}, "warehouse", SITES, COMPANIES) == \
         "/plant?site=2&metric=downtime&days=7&as_of=2026-11-21"
+    # Supplier OTIF of DC North (company 2): the supply chain page for that site and period.
     assert cell_target(view, {"points": [{"x": 3, "y": 2}]}, "warehouse", SITES, COMPANIES) == \
-        "/executive?as_of=2026-11-21&days=7&company=2&site=5&kpi=supplier_otif"
-    # On a filtered view the rows are the visible ones, and a company cell keeps the site filter.
+        "/supply?company=2&site=5&days=7&as_of=2026-11-21"
+    # On a filtered view the rows are the visible ones; a company cell opens that company's finance page.
     narrow = View(TODAY, 7, company=1, site=2)
-    assert cell_target(narrow, {"points": [{"x": 3, "y": 0}]}, "warehouse", SITES, COMPANIES).endswith("site=2&kpi=supplier_otif")
+    assert cell_target(narrow, {"points": [{"x": 3, "y": 0}]}, "warehouse", SITES, COMPANIES) == \
+        "/supply?company=1&site=2&days=7&as_of=2026-11-21"
     assert cell_target(narrow, {"points": [{"x": 1, "y": 0}]}, "company", SITES, COMPANIES) == \
-        "/executive?as_of=2026-11-21&days=7&company=1&site=2&kpi=dio"
+        "/finance?company=1&days=7&as_of=2026-11-21"
     for click in ({"points": [{"x": 1, "y": 1}]}, {"points": [{"x": -1, "y": 0}]}, {"points": [{"x": True, "y": 0}]},
                   {"points": []}, None, {"points": [{"x": "1", "y": 0}]}):
         assert cell_target(narrow, click, "warehouse", SITES, COMPANIES) is None

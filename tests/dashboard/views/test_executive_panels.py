@@ -60,8 +60,7 @@ def test_table_twin_rows_link_each_cell_to_its_drill_and_say_the_status_in_words
     assert stu["status"] == "○ Below target, within tolerance" and stu["status_grade"] == "tolerance"
     assert stu["kpi"] == "[OEE](/plant?site=1&metric=oee&days=45&as_of=2026-11-21)" and stu["change"] == "▲ better"
     assert by_id["warehouse-2-downtime_hours"]["status_grade"] == "critical"
-    assert by_id["warehouse-2-supplier_otif"]["kpi"].endswith("(/executive?as_of=2026-11-21&days=45&company=1&site=2"
-                                                               "&kpi=supplier_otif)")
+    assert by_id["warehouse-2-supplier_otif"]["kpi"].endswith("(/supply?company=1&site=2&days=45&as_of=2026-11-21)")
     assert by_id["warehouse-2-supplier_otif"]["status"] == "– No data"
 
 
