@@ -7,6 +7,8 @@ import sys
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dashboard.cli.args import whole_number
+
 __all__ = ["add_parser", "run"]
 
 
@@ -15,22 +17,6 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
-
-
-def _days(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if not 1 <= n <= 3660:
-        raise argparse.ArgumentTypeError(f"days must be a whole number from 1 to 3660: {value!r}")
-    return n
-
-
-def _parallel(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 10:
-        raise argparse.ArgumentTypeError(f"parallel must be a whole number from 1 to 10: {value!r}")
-    return int(value)
 
 
 def _zone(value: str) -> str:
@@ -45,10 +31,10 @@ def add_parser(sub) -> None:
     p = sub.add_parser("kpis", help="compute every KPI at every scope and print them")
     p.add_argument("--db-url", required=True, help="SQLAlchemy URL of an Odoo 17/18 database (or the demo SQLite file)")
     p.add_argument("--as-of", type=_date, default=None, help="last day of the period (default: today in --tz)")
-    p.add_argument("--days", type=_days, default=30, help="period length in whole days (default 30)")
+    p.add_argument("--days", type=whole_number("days", 1, 3660), default=30, help="period length in whole days (default 30)")
     p.add_argument("--tz", type=_zone, default="UTC", help="time zone in which days begin (default UTC)")
     p.add_argument("--format", choices=("json", "table"), default="json")
-    p.add_argument("--parallel", type=_parallel, default=3,
+    p.add_argument("--parallel", type=whole_number("parallel", 1, 10), default=3,
                    help="KPI families computed at once, each on its own connection (default 3; 1: one by one)")
     p.add_argument("--lang", default="en_US", help=argparse.SUPPRESS)
     p.set_defaults(func=run)

@@ -8,11 +8,12 @@ exit status 0 when every read succeeded, 1 otherwise). A failing read is logged 
 """
 from __future__ import annotations
 
-import argparse
 import logging
 import signal
 import sys
 import time
+
+from dashboard.cli.args import whole_number
 
 __all__ = ["add_parser", "run", "warm_pass", "default_every"]
 
@@ -26,20 +27,10 @@ def default_every() -> int:
     return max(5, min(DOMAIN_TTL.values()) * 5 // 6)
 
 
-def _seconds(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if not 1 <= n <= 86400:
-        raise argparse.ArgumentTypeError(f"seconds must be a whole number from 1 to 86400: {value!r}")
-    return n
-
-
 def add_parser(sub) -> None:
     p = sub.add_parser("warm", help="recompute what the pages read, for every scope, before it expires")
     p.add_argument("--once", action="store_true", help="one pass, then exit (status 1 when a read failed): for cron")
-    p.add_argument("--every", type=_seconds, default=None,
+    p.add_argument("--every", type=whole_number("seconds", 1, 86400), default=None,
                    help=f"seconds between passes (default {default_every()}: a bit less than the shortest TTL); "
                         "with --once, how often cron runs it")
     p.set_defaults(func=run)

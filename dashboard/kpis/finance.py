@@ -5,8 +5,7 @@ sums through the replica. ``KpiPoint.parts`` carries the sums (rollups pool them
 """
 from __future__ import annotations
 
-from dashboard.kpis.production import requested_kinds
-from dashboard.kpis.registry import Family, register
+from dashboard.kpis.registry import Family, points_by_kinds, register
 from dashboard.kpis.types import KpiPoint
 from data_access.queries.finance import gross_margin_sums_by_kinds, overdue_sums_by_kinds
 
@@ -35,20 +34,13 @@ def overdue_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
 
 def compute_gross_margin(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``gross_margin`` family, every requested scope kind from one statement."""
-    kinds = requested_kinds(scope_kinds, MARGIN_SCOPES, bucket)
-    if not kinds:
-        return []
-    sums = replica.run(gross_margin_sums_by_kinds, ctx, kinds, bucket=bucket)
-    return [p for kind in kinds for p in margin_points(sums[kind], kind)]
+    return points_by_kinds(replica, ctx, scope_kinds, bucket, MARGIN_SCOPES, gross_margin_sums_by_kinds, margin_points)
 
 
 def compute_overdue(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``overdue_receivables`` family (as of D; no series), every requested scope kind from one statement."""
-    kinds = requested_kinds(scope_kinds, OVERDUE_SCOPES, bucket)
-    if not kinds:
-        return []
-    sums = replica.run(overdue_sums_by_kinds, ctx, kinds)
-    return [p for kind in kinds for p in overdue_points(sums[kind], kind)]
+    return points_by_kinds(replica, ctx, scope_kinds, bucket, OVERDUE_SCOPES, overdue_sums_by_kinds, overdue_points,
+                           series=False)
 
 
 register(Family(name="gross_margin", kpis=("gross_margin_pct",), scopes=MARGIN_SCOPES, compute=compute_gross_margin,

@@ -5,7 +5,7 @@ the replica. ``KpiPoint.parts`` carries the sums so a tooltip can show numerator
 """
 from __future__ import annotations
 
-from dashboard.kpis.registry import BUCKETS, Family, check_request, register
+from dashboard.kpis.registry import BUCKETS, Family, check_request, points_by_kinds, register, requested_kinds  # noqa: F401 (re-exported)
 from dashboard.kpis.types import KpiPoint
 from data_access.queries.production import oee_sums_by_kinds, schedule_adherence_sums_by_kinds
 
@@ -63,35 +63,17 @@ def adherence_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
                      r.get("bucket"), _parts(r, ("on_time", "total"))) for r in rows]
 
 
-def requested_kinds(scope_kinds, scopes, bucket) -> tuple[str, ...]:
-    """The scope kinds of a ``multi_kind`` family call as a tuple (one kind may be given as a string),
-    each checked against ``scopes``, and the bucket checked."""
-    kinds = (scope_kinds,) if isinstance(scope_kinds, str) else tuple(scope_kinds)
-    if bucket not in BUCKETS:
-        raise ValueError(f"bucket {bucket!r} not one of {BUCKETS}")
-    for kind in kinds:
-        check_request(kind, scopes, bucket)
-    return kinds
-
-
 def compute_oee(replica, ctx, scope_kinds, bucket: str | None = None, *, pins=None, **_options) -> list[KpiPoint]:
     """The ``production_oee`` family, every requested scope kind from one statement; ``pins`` is
     ``{workcenter_id: warehouse_id}`` from the settings."""
-    kinds = requested_kinds(scope_kinds, OEE_SCOPES, bucket)
-    if not kinds:
-        return []
     pin_pairs = tuple(sorted((int(wc), int(wh)) for wc, wh in (pins or {}).items()))
-    sums = replica.run(oee_sums_by_kinds, ctx, kinds, bucket=bucket, pins=pin_pairs)
-    return [p for kind in kinds for p in oee_points(sums[kind], kind)]
+    return points_by_kinds(replica, ctx, scope_kinds, bucket, OEE_SCOPES, oee_sums_by_kinds, oee_points, pins=pin_pairs)
 
 
 def compute_adherence(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``schedule_adherence`` family, every requested scope kind from one statement."""
-    kinds = requested_kinds(scope_kinds, ADHERENCE_SCOPES, bucket)
-    if not kinds:
-        return []
-    sums = replica.run(schedule_adherence_sums_by_kinds, ctx, kinds, bucket=bucket)
-    return [p for kind in kinds for p in adherence_points(sums[kind], kind)]
+    return points_by_kinds(replica, ctx, scope_kinds, bucket, ADHERENCE_SCOPES, schedule_adherence_sums_by_kinds,
+                           adherence_points)
 
 
 register(Family(name="production_oee", kpis=OEE_KPIS, scopes=OEE_SCOPES, compute=compute_oee,

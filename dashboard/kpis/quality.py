@@ -1,8 +1,8 @@
 """Quality KPIs (KPIS.md "Quality"): first pass yield and NC closure days, from raw sums."""
 from __future__ import annotations
 
-from dashboard.kpis.production import ratio, requested_kinds
-from dashboard.kpis.registry import Family, check_request, register
+from dashboard.kpis.production import ratio
+from dashboard.kpis.registry import Family, check_request, points_by_kinds, register
 from dashboard.kpis.types import KpiPoint, KpiUnavailable
 from data_access.queries.quality import fpy_sums_by_kinds, nc_closure_sums
 
@@ -31,11 +31,7 @@ def nc_closure_points(rows: list[dict], scope_kind: str) -> list[KpiPoint]:
 
 def compute_fpy(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``first_pass_yield`` family, every requested scope kind from one statement."""
-    kinds = requested_kinds(scope_kinds, FPY_SCOPES, bucket)
-    if not kinds:
-        return []
-    sums = replica.run(fpy_sums_by_kinds, ctx, kinds, bucket=bucket)
-    return [p for kind in kinds for p in fpy_points(sums[kind], kind)]
+    return points_by_kinds(replica, ctx, scope_kinds, bucket, FPY_SCOPES, fpy_sums_by_kinds, fpy_points)
 
 
 def compute_nc_closure(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:

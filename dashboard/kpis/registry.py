@@ -11,7 +11,8 @@ from typing import Protocol
 
 from dashboard.kpis.types import KpiPoint
 
-__all__ = ["Family", "FAMILIES", "register", "family_of", "ComputeFn", "BUCKETS", "check_request"]
+__all__ = ["Family", "FAMILIES", "register", "family_of", "ComputeFn", "BUCKETS", "check_request", "requested_kinds",
+           "points_by_kinds"]
 
 BUCKETS = (None, "day", "week")
 
@@ -59,3 +60,26 @@ def check_request(scope_kind: str, scopes, bucket) -> None:
         raise ValueError(f"scope {scope_kind!r} not one of {scopes}")
     if bucket not in BUCKETS:
         raise ValueError(f"bucket {bucket!r} not one of {BUCKETS}")
+
+
+def requested_kinds(scope_kinds, scopes, bucket) -> tuple[str, ...]:
+    """The scope kinds of a ``multi_kind`` family call as a tuple (one kind may be given as a string),
+    each checked against ``scopes``, and the bucket checked."""
+    kinds = (scope_kinds,) if isinstance(scope_kinds, str) else tuple(scope_kinds)
+    if bucket not in BUCKETS:
+        raise ValueError(f"bucket {bucket!r} not one of {BUCKETS}")
+    for kind in kinds:
+        check_request(kind, scopes, bucket)
+    return kinds
+
+
+def points_by_kinds(replica, ctx, scope_kinds, bucket, scopes, sums_by_kinds, to_points, *, series: bool = True,
+                    **options) -> list[KpiPoint]:
+    """A ``multi_kind`` family's points: ``sums_by_kinds(conn, schema, ctx, kinds[, bucket=...], **options)``
+    once for every requested kind (one statement), each kind's sum rows turned into points by
+    ``to_points(rows, kind)``. ``series`` False: the sums take no bucket (a snapshot)."""
+    kinds = requested_kinds(scope_kinds, scopes, bucket)
+    if not kinds:
+        return []
+    sums = replica.run(sums_by_kinds, ctx, kinds, **({"bucket": bucket} if series else {}), **options)
+    return [p for kind in kinds for p in to_points(sums[kind], kind)]

@@ -7,8 +7,7 @@ carries the sums, so rollups pool them and tooltips show numerator and denominat
 """
 from __future__ import annotations
 
-from dashboard.kpis.production import requested_kinds
-from dashboard.kpis.registry import Family, check_request, register
+from dashboard.kpis.registry import Family, check_request, points_by_kinds, register, requested_kinds
 from dashboard.kpis.types import KpiPoint, KpiUnavailable
 from data_access.queries.supply import customer_otif_sums_by_kinds, supplier_otif_sums_by_kinds
 from data_access.queries.supply_stock import inventory_turns_sums, stockout_sums_by_kinds
@@ -82,21 +81,15 @@ def compute_supplier_otif(replica, ctx, scope_kinds, bucket: str | None = None, 
 def compute_customer_otif(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``customer_otif`` family: customer_otif and late_so_lines, every requested scope kind from
     one statement."""
-    kinds = requested_kinds(scope_kinds, OTIF_SCOPES, bucket)
-    if not kinds:
-        return []
-    sums = replica.run(customer_otif_sums_by_kinds, ctx, kinds, bucket=bucket)
-    return [p for kind in kinds for p in otif_points(sums[kind], kind, "customer_otif", "late_so_lines")]
+    return points_by_kinds(replica, ctx, scope_kinds, bucket, OTIF_SCOPES, customer_otif_sums_by_kinds,
+                           lambda rows, kind: otif_points(rows, kind, "customer_otif", "late_so_lines"))
 
 
 def compute_stockout(replica, ctx, scope_kinds, bucket: str | None = None, **_options) -> list[KpiPoint]:
     """The ``stockout`` family (a snapshot of now: the period and ``bucket`` do not apply), every
     requested scope kind from one statement."""
-    kinds = requested_kinds(scope_kinds, STOCKOUT_SCOPES, bucket)
-    if not kinds:
-        return []
-    sums = replica.run(stockout_sums_by_kinds, ctx, kinds)
-    return [p for kind in kinds for p in stockout_points(sums[kind], kind)]
+    return points_by_kinds(replica, ctx, scope_kinds, bucket, STOCKOUT_SCOPES, stockout_sums_by_kinds, stockout_points,
+                           series=False)
 
 
 def compute_inventory_turns(replica, ctx, scope_kind: str, bucket: str | None = None, **_options) -> list[KpiPoint]:
