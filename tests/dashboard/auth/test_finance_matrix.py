@@ -4,20 +4,18 @@ scoped to one company never sees another company's block or rows, by URL or by a
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 from flask_login import login_user
 
-from dashboard import create_app
 from dashboard.auth import page_access
 from dashboard.auth.access import ROLES
 from dashboard.auth.users import LoginUser
 from dashboard.extensions import STATE_KEY
 from dashboard.figures import SCALE_STORE
-from dashboard.settings import Settings
 from data_access.demo.scenario import STORY
-from helpers.auth_app import PASSWORD, login
+from helpers.auth_app import login
+from helpers.matrix import matrix_app, outputs, page_callbacks, page_module, signer
 
 ALLOWED = {"finance", "executive", "admin"}
 MAIN, DIST = STORY["company_main"], STORY["company_distribution"]
@@ -25,45 +23,20 @@ MAIN, DIST = STORY["company_main"], STORY["company_distribution"]
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("finance-matrix")
-    app = create_app(Settings(instance_dir=str(tmp / "instance"), cache_type="simple", secure_cookies=False))
-    store = app.server.extensions[STATE_KEY].store
-    for role in ROLES:
-        store.add_user(f"m-{role}", PASSWORD, role)
-    store.add_user("m-company2", PASSWORD, "finance", company_ids=(DIST,))
+    app = matrix_app(tmp_path_factory.mktemp("finance-matrix"), {"m-company2": {"role": "finance", "company_ids": (DIST,)}})
     yield app
-    store.dispose()
-
-
-def _module(key):
-    return next(m for m in list(sys.modules.values()) if getattr(getattr(m, "spec", None), "key", None) == key)
+    app.server.extensions[STATE_KEY].store.dispose()
 
 
 @pytest.fixture
 def as_user(app):
-    contexts = []
-
-    def sign_in(username):
-        ctx = app.server.test_request_context("/_dash-update-component", method="POST")
-        ctx.push()
-        contexts.append(ctx)
-        login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user(username)))
-
+    sign_in, close = signer(app)
     yield sign_in
-    for ctx in reversed(contexts):
-        ctx.pop()
+    close()
 
 
 def _deps(app) -> list[dict]:
-    client = app.server.test_client()
-    login(client, "m-admin")
-    return [d for d in client.get("/_dash-dependencies").get_json()
-            if not d.get("clientside_function") and ("finance-" in d["output"] or "customer-" in d["output"])]
-
-
-def _outputs(output: str) -> list[dict]:
-    parts = output.strip(".").split("...") if output.startswith("..") else [output]
-    return [dict(zip(("id", "property"), p.rsplit(".", 1))) for p in parts]
+    return page_callbacks(app, "finance", "customer")
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +44,7 @@ def customer_id(app) -> int:
     """The main company's largest customer of the period (read as the finance lead)."""
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user("m-finance")))
-        page = _module("finance")
+        page = page_module("finance")
         body = page._body.__wrapped__({"days": 90}, 1.0, access=page_access("finance")[0])
     return int(body["cells"][str(MAIN)]["rows"][0])
 
@@ -83,11 +56,11 @@ def test_layouts_and_callbacks_per_role(app, as_user, customer_id, role):
     client = app.server.test_client()
     login(client, f"m-{role}")
     for dep in deps:
-        status = client.post("/_dash-update-component", json={"output": dep["output"], "outputs": _outputs(dep["output"]),
+        status = client.post("/_dash-update-component", json={"output": dep["output"], "outputs": outputs(dep["output"]),
                                                                "inputs": [], "state": []}).status_code
         assert (status == 403) is (role not in ALLOWED), (role, dep["output"], status)
     as_user(f"m-{role}")
-    texts = (str(_module("finance").layout()), str(_module("customer").layout(partner_id=str(customer_id))))
+    texts = (str(page_module("finance").layout()), str(page_module("customer").layout(partner_id=str(customer_id))))
     for text in texts:
         assert ("Not allowed" in text) is (role not in ALLOWED), role
 
@@ -97,7 +70,7 @@ def _forged(app, username: str, output: str, values: dict) -> str:
     dep = next(d for d in _deps(app) if output in d["output"])
     client = app.server.test_client()
     login(client, username)
-    body = {"output": dep["output"], "outputs": _outputs(dep["output"]),
+    body = {"output": dep["output"], "outputs": outputs(dep["output"]),
             "changedPropIds": [f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"],
             "inputs": [{**i, "value": values.get(i["id"])} for i in dep["inputs"]], "state": []}
     response = client.post("/_dash-update-component", json=body)
@@ -125,5 +98,5 @@ def test_a_company_scoped_user_never_sees_another_companys_rows(app, as_user, cu
                                                                                        "company": MAIN}})
     assert "outside your scope" in text and "INV/" not in text
     as_user("m-company2")  # by URL (after the HTTP posts: a pushed login would shadow them)
-    assert "outside your scope" in str(_module("finance").layout(company=str(MAIN)))
-    assert "outside your scope" in str(_module("customer").layout(partner_id=str(customer_id), company=str(MAIN)))
+    assert "outside your scope" in str(page_module("finance").layout(company=str(MAIN)))
+    assert "outside your scope" in str(page_module("customer").layout(partner_id=str(customer_id), company=str(MAIN)))

@@ -4,20 +4,18 @@ one company or one site never sees another's rows, by URL or by a forged callbac
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 from flask_login import login_user
 
-from dashboard import create_app
 from dashboard.auth import page_access
 from dashboard.auth.access import ROLES
 from dashboard.auth.users import LoginUser
 from dashboard.extensions import STATE_KEY
 from dashboard.figures import SCALE_STORE
-from dashboard.settings import Settings
 from data_access.demo.scenario import STORY
-from helpers.auth_app import PASSWORD, login
+from helpers.auth_app import login
+from helpers.matrix import matrix_app, outputs, page_callbacks, page_module, signer
 
 ALLOWED = {"quality", "executive", "admin"}
 SITE = STORY["excursion_warehouse_id"]  # Stuttgart, company 1
@@ -26,46 +24,22 @@ OTHER_SITE = 2  # another plant of company 1
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("quality-matrix")
-    app = create_app(Settings(instance_dir=str(tmp / "instance"), cache_type="simple", secure_cookies=False))
-    store = app.server.extensions[STATE_KEY].store
-    for role in ROLES:
-        store.add_user(f"m-{role}", PASSWORD, role)
-    store.add_user("m-company2", PASSWORD, "quality", company_ids=(2,))
-    store.add_user("m-site2", PASSWORD, "quality", company_ids=(1,), warehouse_ids=(OTHER_SITE,))
+    app = matrix_app(tmp_path_factory.mktemp("quality-matrix"), {
+        "m-company2": {"role": "quality", "company_ids": (2,)},
+        "m-site2": {"role": "quality", "company_ids": (1,), "warehouse_ids": (OTHER_SITE,)}})
     yield app
-    store.dispose()
-
-
-def _module(suffix):
-    return next(m for name, m in sys.modules.items() if name.endswith(suffix) and hasattr(m, "spec"))
+    app.server.extensions[STATE_KEY].store.dispose()
 
 
 @pytest.fixture
 def as_user(app):
-    contexts = []
-
-    def sign_in(username):
-        ctx = app.server.test_request_context("/_dash-update-component", method="POST")
-        ctx.push()
-        contexts.append(ctx)
-        login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user(username)))
-
+    sign_in, close = signer(app)
     yield sign_in
-    for ctx in reversed(contexts):
-        ctx.pop()
+    close()
 
 
 def _deps(app) -> list[dict]:
-    client = app.server.test_client()
-    login(client, "m-admin")
-    return [d for d in client.get("/_dash-dependencies").get_json()
-            if not d.get("clientside_function") and ("quality-" in d["output"] or "lot-" in d["output"])]
-
-
-def _outputs(output: str) -> list[dict]:
-    parts = output.strip(".").split("...") if output.startswith("..") else [output]
-    return [dict(zip(("id", "property"), p.rsplit(".", 1))) for p in parts]
+    return page_callbacks(app, "quality", "lot")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +47,7 @@ def lot_id(app) -> int:
     """The lot scrapped most at the excursion plant (read as the quality lead, in a context of its own)."""
     with app.server.test_request_context("/_dash-update-component", method="POST"):
         login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user("m-quality")))
-        page = _module("pages.quality")
+        page = page_module("quality")
         rows = page._body.__wrapped__({"site": SITE, "days": 30}, 1.0, access=page_access("quality")[0])["lots"]
     return int(rows[0]["name"].split("/quality/lot/")[1].split("?")[0])
 
@@ -85,11 +59,11 @@ def test_layouts_and_callbacks_per_role(app, as_user, lot_id, role):
     client = app.server.test_client()
     login(client, f"m-{role}")
     for dep in deps:
-        status = client.post("/_dash-update-component", json={"output": dep["output"], "outputs": _outputs(dep["output"]),
+        status = client.post("/_dash-update-component", json={"output": dep["output"], "outputs": outputs(dep["output"]),
                                                                "inputs": [], "state": []}).status_code
         assert (status == 403) is (role not in ALLOWED), (role, dep["output"], status)
     as_user(f"m-{role}")
-    quality, lot = str(_module("pages.quality").layout(site=str(SITE))), str(_module("pages.lot").layout(lot_id=str(lot_id)))
+    quality, lot = str(page_module("quality").layout(site=str(SITE))), str(page_module("lot").layout(lot_id=str(lot_id)))
     for text in (quality, lot):
         assert ("Not allowed" in text) is (role not in ALLOWED), role
 
@@ -100,7 +74,7 @@ def _forged_body(app, username: str, site: int) -> str:
     values = {"quality-params": {"site": site, "days": 30, "by": "product"}, SCALE_STORE: 1.0}
     client = app.server.test_client()
     login(client, username)
-    body = {"output": dep["output"], "outputs": _outputs(dep["output"]), "changedPropIds": ["quality-params.data"],
+    body = {"output": dep["output"], "outputs": outputs(dep["output"]), "changedPropIds": ["quality-params.data"],
             "inputs": [{**i, "value": values.get(i["id"])} for i in dep["inputs"]], "state": []}
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.status_code
@@ -115,10 +89,10 @@ def test_a_scoped_user_never_sees_another_scopes_rows(app, as_user, lot_id):
         assert "outside your scope" in text and "quality-lots" not in text and "Brake" not in text, user
     for user in ("m-company2", "m-site2"):  # by URL (after the HTTP posts: a pushed login would shadow them)
         as_user(user)
-        assert "outside your scope" in str(_module("pages.quality").layout(site=str(SITE))), user
+        assert "outside your scope" in str(page_module("quality").layout(site=str(SITE))), user
     # the lot: another company's user gets "not found"; a user of one site sees only that site's MOs
     as_user("m-company2")
-    assert "outside your scope" in str(_module("pages.lot").layout(lot_id=str(lot_id)))
+    assert "outside your scope" in str(page_module("lot").layout(lot_id=str(lot_id)))
     as_user("m-site2")
-    page = str(_module("pages.lot").layout(lot_id=str(lot_id)))
+    page = str(page_module("lot").layout(lot_id=str(lot_id)))
     assert "STU/MO/" not in page and "PLZ/MO/" in page
