@@ -13,11 +13,9 @@ from datetime import date, datetime
 
 import pytest
 from dash.exceptions import PreventUpdate
-from flask_login import login_user
 
 from dashboard import create_app
 from dashboard.auth import current_access
-from dashboard.auth.users import LoginUser
 from dashboard.cli import main
 from dashboard.extensions import STATE_KEY
 from dashboard.formats import fmt_value
@@ -33,6 +31,8 @@ from dashboard.views.supply import (
     week_columns,
 )
 from data_access.demo.scenario import STORY
+from helpers.matrix import signer
+from helpers.tree import find_class, find_id, text_of
 
 LATE = STORY["late_vendor_id"]
 
@@ -66,54 +66,13 @@ def vendor(app):
 
 @pytest.fixture
 def as_user(app):
-    pushed = []
-
-    def sign_in(username: str):
-        ctx = app.server.test_request_context("/_dash-update-component", method="POST")
-        ctx.push()
-        pushed.append(ctx)
-        login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user(username)))
-
+    sign_in, close = signer(app)
     yield sign_in
-    for ctx in reversed(pushed):
-        ctx.pop()
-
-
-def _text(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    if isinstance(component, (list, tuple)):
-        return " ".join(_text(c) for c in component)
-    return _text(getattr(component, "children", None))
-
-
-def _find(component, cls: str) -> list:
-    found = []
-    if isinstance(component, (list, tuple)):
-        for c in component:
-            found += _find(c, cls)
-        return found
-    if cls in (getattr(component, "className", None) or "").split():
-        found.append(component)
-    children = getattr(component, "children", None)
-    if children is not None and not isinstance(children, str):
-        found += _find(children, cls)
-    return found
-
-
-def _by_id(component, wanted: str):
-    if isinstance(component, (list, tuple)):
-        return next((f for f in (_by_id(c, wanted) for c in component) if f is not None), None)
-    if getattr(component, "id", None) == wanted:
-        return component
-    children = getattr(component, "children", None)
-    return None if children is None or isinstance(children, str) else _by_id(children, wanted)
+    close()
 
 
 def _body(module, page, scale=1):
-    return module._body.__wrapped__(_by_id(page, f"{module.spec.key}-params").data, scale,
+    return module._body.__wrapped__(find_id(page, f"{module.spec.key}-params").data, scale,
                                     access=current_access())
 
 
@@ -122,7 +81,7 @@ def test_the_late_vendor_is_the_worst_row_and_rows_are_the_engines_supplier_otif
 
     as_user("supply")
     page = supply.layout()
-    assert _by_id(page, "supply-notice").children == []
+    assert find_id(page, "supply-notice").children == []
     out = _body(supply, page)
     assert out["message"] is None
     assert out["rows"][0] == LATE
@@ -149,8 +108,8 @@ def test_the_late_vendor_is_the_worst_row_and_rows_are_the_engines_supplier_otif
 def test_a_bad_supply_url_value_is_named(supply, as_user, query, named):
     as_user("supply")
     page = supply.layout(**query)
-    notice = _by_id(page, "supply-notice")
-    assert len(notice.children) == 1 and named in _text(notice)
+    notice = find_id(page, "supply-notice")
+    assert len(notice.children) == 1 and named in text_of(notice)
 
 
 @pytest.mark.parametrize("user,query,missing", [("supply", {"site": "99"}, "Site 99"), ("supply", {"company": "77"}, "Company 77"),
@@ -160,17 +119,17 @@ def test_a_bad_supply_url_value_is_named(supply, as_user, query, named):
 def test_an_unknown_or_forbidden_company_or_site_is_a_problem_page(supply, as_user, user, query, missing):
     as_user(user)
     page = supply.layout(**query)
-    assert "problem-page" in page.className and f"{missing} does not exist or is outside your scope." in _text(page)
-    assert _find(page, "problem-back")[0].href == "/supply"
+    assert "problem-page" in page.className and f"{missing} does not exist or is outside your scope." in text_of(page)
+    assert find_class(page, "problem-back")[0].href == "/supply"
 
 
 def test_a_forged_store_of_another_company_shows_nothing_of_it(supply, as_user):
     as_user("main_only")
     page = supply.layout()
-    forged = dict(_by_id(page, "supply-params").data, company=2)
+    forged = dict(find_id(page, "supply-params").data, company=2)
     access = current_access()
     out = supply._body.__wrapped__(forged, 1, access=access)
-    assert out["shown"] == {"display": "none"} and "Company 2" in _text(out["message"])
+    assert out["shown"] == {"display": "none"} and "Company 2" in text_of(out["message"])
     assert out["late_po"] is not None and not isinstance(out["late_po"], list)
 
 
@@ -191,7 +150,7 @@ def _site_name(site_id):
 def test_the_heat_map_click_opens_the_vendor(supply, as_user):
     as_user("supply")
     page = supply.layout()
-    params = _by_id(page, "supply-params").data
+    params = find_id(page, "supply-params").data
     access = current_access()
     url = supply._open_vendor.__wrapped__({"points": [{"y": 0, "x": 3}]}, params, [LATE, 21], access=access)
     assert url.startswith(f"/supply/vendor/{LATE}?")
@@ -222,8 +181,8 @@ def test_an_unknown_vendor_is_a_problem_page(vendor, as_user, pid):
         access = current_access()
         pid = str(service_supply.late_so_lines(access, service.today(), 30)[0]["partner_id"])
     page = vendor.layout(partner_id=pid)
-    assert "problem-page" in page.className and _find(page, "problem-back")[0].href == "/supply"
-    assert "does not exist or is outside your scope" in _text(page)
+    assert "problem-page" in page.className and find_class(page, "problem-back")[0].href == "/supply"
+    assert "does not exist or is outside your scope" in text_of(page)
 
 
 def test_a_vendor_of_another_company_only_is_not_found(vendor, as_user):
