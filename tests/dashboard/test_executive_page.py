@@ -8,13 +8,12 @@ import sys
 
 import pytest
 from dash.exceptions import PreventUpdate
-from flask_login import login_user
 
 from dashboard import create_app, service
-from dashboard.auth.users import LoginUser
 from dashboard.extensions import STATE_KEY
 from dashboard.formats import fmt_value
 from dashboard.settings import Settings
+from helpers.matrix import signer
 
 DIST_SITES = {4, 5}  # the demo's distribution company (2) owns the Neuss and Atlanta centres
 
@@ -36,17 +35,9 @@ def page(app):
 
 @pytest.fixture
 def as_user(app):
-    contexts = []
-
-    def sign_in(username):
-        ctx = app.server.test_request_context("/_dash-update-component", method="POST")
-        ctx.push()
-        contexts.append(ctx)
-        login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user(username)))
-
+    sign_in, close = signer(app)
     yield sign_in
-    for ctx in reversed(contexts):
-        ctx.pop()
+    close()
 
 
 def _find(component, component_id):

@@ -6,11 +6,9 @@ from __future__ import annotations
 import sys
 
 import pytest
-from flask_login import login_user
 
 from dashboard import create_app
 from dashboard.auth import page_access
-from dashboard.auth.users import LoginUser
 from dashboard.extensions import STATE_KEY
 from dashboard.kpis.catalogue import Catalogue
 from dashboard.settings import Settings
@@ -24,6 +22,7 @@ from dashboard.views.finance import (
     pool_cells,
 )
 from data_access.demo.scenario import STORY
+from helpers.matrix import signer
 
 MAIN, DIST = STORY["company_main"], STORY["company_distribution"]
 
@@ -87,17 +86,9 @@ def _module(key: str):
 
 @pytest.fixture
 def as_user(app):
-    pushed = []
-
-    def sign_in(username: str):
-        ctx = app.server.test_request_context("/_dash-update-component", method="POST")
-        ctx.push()
-        pushed.append(ctx)
-        login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user(username)))
-
+    sign_in, close = signer(app)
     yield sign_in
-    for ctx in reversed(pushed):
-        ctx.pop()
+    close()
 
 
 def _text(component) -> str:

@@ -9,13 +9,12 @@ import sys
 import plotly.graph_objects as go
 import pytest
 from dash.exceptions import PreventUpdate
-from flask_login import login_user
 
 from dashboard import create_app, service
-from dashboard.auth.users import LoginUser
 from dashboard.extensions import STATE_KEY
 from dashboard.settings import Settings
 from data_access.demo.scenario import STORY
+from helpers.matrix import signer
 from helpers.tree import texts
 
 SITE, WC = STORY["breakdown_warehouse_id"], STORY["breakdown_workcenter_id"]
@@ -38,17 +37,9 @@ def _page(app, key: str):
 
 @pytest.fixture
 def as_user(app):
-    contexts = []
-
-    def sign_in(username):
-        ctx = app.server.test_request_context("/_dash-update-component", method="POST")
-        ctx.push()
-        contexts.append(ctx)
-        login_user(LoginUser(app.server.extensions[STATE_KEY].store.find_user(username)))
-
+    sign_in, close = signer(app)
     yield sign_in
-    for ctx in reversed(contexts):
-        ctx.pop()
+    close()
 
 
 @pytest.fixture
