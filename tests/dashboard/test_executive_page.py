@@ -14,6 +14,7 @@ from dashboard.extensions import STATE_KEY
 from dashboard.formats import fmt_value
 from dashboard.settings import Settings
 from helpers.matrix import signer
+from helpers.tree import find_id
 
 DIST_SITES = {4, 5}  # the demo's distribution company (2) owns the Neuss and Atlanta centres
 
@@ -40,29 +41,17 @@ def as_user(app):
     close()
 
 
-def _find(component, component_id):
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
-
-
 def test_a_bookmark_renders_its_filters_with_their_options(page, as_user):
     as_user("exec")
     layout = page.layout(company="1", site="2")
-    company, site = _find(layout, "executive-company"), _find(layout, "executive-site")
+    company, site = find_id(layout, "executive-company"), find_id(layout, "executive-site")
     assert company.value == 1 and {o["value"] for o in company.options} == {1, 2}
     assert site.value == 2 and {o["value"] for o in site.options} == {1, 2, 3}  # the company's sites
-    assert _find(layout, "executive-view").data["company"] == 1
+    assert find_id(layout, "executive-view").data["company"] == 1
     # A site alone shows its company; any period from 1 to 90 days is kept and offered.
     layout = page.layout(site="5", days="45")
-    assert _find(layout, "executive-company").value == 2
-    days = _find(layout, "executive-days")
+    assert find_id(layout, "executive-company").value == 2
+    days = find_id(layout, "executive-days")
     assert days.value == 45 and 45 in [o["value"] for o in days.options]
 
 
@@ -74,12 +63,12 @@ def test_bad_values_are_named_and_a_site_of_another_company_is_not_found(page, a
     text = str(problem)
     assert "problem-page" in text and "Site 2 does not exist or is outside your scope" in text
     assert "'not-a-date'" in text and "href='/executive'" in text
-    assert _find(problem, "executive-heatmap") is None
+    assert find_id(problem, "executive-heatmap") is None
 
 
 def test_filters_navigate_only_on_a_real_change(page, as_user):
     as_user("exec")
-    data = _find(page.layout(company="1", site="2", kpi="supplier_otif"), "executive-view").data
+    data = find_id(page.layout(company="1", site="2", kpi="supplier_otif"), "executive-view").data
     same = dict(as_of=data["as_of"], days=30, company=1, site=2, data=data)
     with pytest.raises(PreventUpdate):
         page._to_url(**same)
@@ -90,11 +79,11 @@ def test_filters_navigate_only_on_a_real_change(page, as_user):
 
 def test_heat_maps_trends_and_exceptions_of_the_whole_scope(page, as_user):
     as_user("exec")
-    data = _find(page.layout(), "executive-view").data
+    data = find_id(page.layout(), "executive-view").data
     out = page._heatmaps(data=data)
     assert len(out["sites"]["data"][0]["z"]) == 5 and len(out["companies"]["data"][0]["z"]) == 2
     assert f"times in {service.settings().zone.key}" in str(out["fresh"])
-    grid = _find(out["table"], "executive-cells")
+    grid = find_id(out["table"], "executive-cells")
     assert len(grid.rowData) == 5 * 9 + 2 * 4 and all("OK" not in r["status"] for r in grid.rowData)
     trends = page._trends(data=data, shown=True)  # the trends section scrolled into view
     shown = {col.children.id for col in trends["trends"].children}
@@ -105,9 +94,9 @@ def test_heat_maps_trends_and_exceptions_of_the_whole_scope(page, as_user):
 
 def test_a_scoped_executive_sees_only_their_company_and_a_tampered_store_is_refused(page, as_user):
     as_user("dist-exec")
-    data = _find(page.layout(), "executive-view").data
+    data = find_id(page.layout(), "executive-view").data
     out = page._heatmaps(data=data)
-    assert {row["id"].split("-")[1] for row in _find(out["table"], "executive-cells").rowData} == {"4", "5", "2"}
+    assert {row["id"].split("-")[1] for row in find_id(out["table"], "executive-cells").rowData} == {"4", "5", "2"}
     exceptions = str(page._exceptions(data=data))
     assert "Plzen" not in exceptions and "Stuttgart" not in exceptions
     for tampered in (dict(data, site=2, kpi="supplier_otif"), dict(data, company=1), dict(data, days=3000)):
@@ -120,9 +109,9 @@ def test_a_scoped_executive_sees_only_their_company_and_a_tampered_store_is_refu
 
 def test_the_detail_shows_amounts_in_the_company_currency(page, as_user):
     as_user("exec")
-    data = _find(page.layout(company="1", kpi="overdue_receivables"), "executive-view").data
+    data = find_id(page.layout(company="1", kpi="overdue_receivables"), "executive-view").data
     card = page._detail(data=data)
-    value = _find(card, "executive-detail-value").children
+    value = find_id(card, "executive-detail-value").children
     currency = service.companies(_access())[1].get("currency")
     result = next(r for r in service.kpi_results(_access(), service.today(), 30, kpis=("overdue_receivables",),
                                                  scope_kinds=("company",))["results"] if r["scope_id"] == 1)

@@ -21,6 +21,7 @@ from dashboard.settings import Settings
 from data_access.app_store import AppStore
 from data_access.engine import Replica
 from data_access.errors import QueryTimeout
+from helpers.tree import find_id
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
@@ -49,18 +50,6 @@ def env(tmp_path, monkeypatch):
 
 def _page(key: str):
     return next(m for name, m in sys.modules.items() if name.endswith(f"pages.{key}") and hasattr(m, "spec"))
-
-
-def _find(component, component_id):
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 class Counting:
@@ -103,20 +92,20 @@ def _render_pages(app, username: str, counter: Counting) -> None:
         home._health(_mounted="home-health")
         if role in ("executive", "admin"):
             executive = _page("executive")
-            view = _find(executive.layout(), "executive-view").data
+            view = find_id(executive.layout(), "executive-view").data
             executive._heatmaps(data=view)
             executive._exceptions(data=view)
             executive._trends(data=view, shown=True)
         if role in ("plant", "executive", "admin"):
             plant = _page("plant")
-            params = _find(plant.layout(), "plant-params").data
+            params = find_id(plant.layout(), "plant-params").data
             body = plant._body(data=params)
             assert body["message"] is None, body["message"]
             if body["rows"]:  # the distribution company has no work centers
                 before = counter.connections
                 workcenter = _page("workcenter")
                 layout = workcenter.layout(workcenter_id=str(body["rows"][0]))
-                workcenter._body(data=_find(layout, "workcenter-params").data)
+                workcenter._body(data=find_id(layout, "workcenter-params").data)
                 counter.connections = before  # its per-work-center drill rows are not warmed; its KPIs are
 
 

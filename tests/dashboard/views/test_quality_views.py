@@ -18,6 +18,7 @@ from dashboard.settings import Settings
 from dashboard.views.quality import FALLBACK_TEXT, alert_rows, pareto_items, product_rows
 from data_access.demo import build_demo
 from data_access.demo.scenario import STORY
+from helpers.tree import find_id
 
 SITE = STORY["excursion_warehouse_id"]
 
@@ -65,18 +66,6 @@ def as_user():
         ctx.pop()
 
 
-def _find(component, component_id):
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
-
-
 def _body(page, params):
     return page._body.__wrapped__(params, 1.0, access=page_access(page.spec.key)[0])
 
@@ -104,11 +93,11 @@ def test_the_page_shows_the_excursion_and_its_lot_traces_to_the_vendor(app, as_u
     page, lot_page = _page("pages.quality"), _page("pages.lot")
     as_user(app, "quality")
     layout = page.layout(site=str(SITE), days="30")
-    params = _find(layout, "quality-params").data
+    params = find_id(layout, "quality-params").data
     out = _body(page, params)
     assert out["message"] is None
     assert "First pass yield" in str(out["tiles"]) and "Nonconformances" not in str(out["nc"])
-    assert _find(out["nc"], "quality-nc-app") is not None  # the demo is Enterprise: alerts and closure time
+    assert find_id(out["nc"], "quality-nc-app") is not None  # the demo is Enterprise: alerts and closure time
     assert out["pareto"]["data"][0]["type"] == "bar" and out["trend"]["data"][0]["type"] == "scatter"
     assert out["products"] and out["lots"]
     grid = out["heatmap"]["data"][0]
@@ -120,7 +109,7 @@ def test_the_page_shows_the_excursion_and_its_lot_traces_to_the_vendor(app, as_u
     lot_id = int(top.split("/quality/lot/")[1].split("?")[0])
     lot = str(lot_page.layout(lot_id=str(lot_id), days="30", site=str(SITE)))
     assert "Fonderia Bresciana" in lot and "MOs that consumed it" in lot
-    detail = _find(lot_page.layout(lot_id=str(lot_id)), "lot-consumed")
+    detail = find_id(lot_page.layout(lot_id=str(lot_id)), "lot-consumed")
     assert detail is not None
 
 
@@ -142,10 +131,10 @@ def test_bad_urls_are_named_and_other_companies_sites_and_lots_not_found(app, as
 def test_a_community_replica_shows_the_fallback(community, as_user):
     page = _page("pages.quality")
     as_user(community, "community-quality")
-    params = _find(page.layout(site=str(SITE)), "quality-params").data
+    params = find_id(page.layout(site=str(SITE)), "quality-params").data
     out = _body(page, params)
     assert out["message"] is None
-    assert FALLBACK_TEXT in str(out["nc"]) and _find(out["nc"], "quality-nc-app") is None
+    assert FALLBACK_TEXT in str(out["nc"]) and find_id(out["nc"], "quality-nc-app") is None
     assert "quality app not installed" in str(out["tiles"])
     assert out["products"] and out["pareto"]["data"]  # what is available instead: FPY and scrap
 

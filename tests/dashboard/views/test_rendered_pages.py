@@ -15,7 +15,7 @@ from dashboard.extensions import STATE_KEY
 from dashboard.settings import Settings
 from data_access.demo.scenario import STORY
 from helpers.matrix import signer
-from helpers.tree import texts
+from helpers.tree import find_id, texts
 
 SITE, WC = STORY["breakdown_warehouse_id"], STORY["breakdown_workcenter_id"]
 LATER = "2031-01-02T03:04:05+00:00"  # a computed_at after any real one: "the aggregate was refreshed"
@@ -70,20 +70,8 @@ def refreshed(monkeypatch):
     return refresh
 
 
-def _find(component, component_id):
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
-
-
 def _view(page, **query):
-    return _find(page.layout(**query), "executive-view").data
+    return find_id(page.layout(**query), "executive-view").data
 
 
 def test_executive_heat_maps_are_built_once_per_data_and_screen(app, as_user, builds, refreshed):
