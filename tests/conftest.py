@@ -34,3 +34,14 @@ def odoo_db(request, tmp_path, _pg_odoo_dbs) -> OdooTestDB:
         if request.node.get_closest_marker("pg") is None:
             request.node.add_marker(pytest.mark.pg)
     yield _pg_odoo_dbs[name].reset()
+
+
+@pytest.fixture
+def as_user(app):
+    """``as_user(username)``: a callback request context signed in as them, for the test module's ``app``
+    (each page test module builds its own demo app)."""
+    from helpers.matrix import signer
+
+    sign_in, close = signer(app)
+    yield sign_in
+    close()

@@ -13,7 +13,6 @@ from dashboard import create_app, service
 from dashboard.extensions import STATE_KEY
 from dashboard.formats import fmt_value
 from dashboard.settings import Settings
-from helpers.matrix import signer
 from helpers.tree import find_id
 
 DIST_SITES = {4, 5}  # the demo's distribution company (2) owns the Neuss and Atlanta centres
@@ -32,13 +31,6 @@ def app(tmp_path_factory):
 @pytest.fixture(scope="module")
 def page(app):
     return next(m for name, m in sys.modules.items() if name.endswith("pages.executive") and hasattr(m, "_heatmaps"))
-
-
-@pytest.fixture
-def as_user(app):
-    sign_in, close = signer(app)
-    yield sign_in
-    close()
 
 
 def test_a_bookmark_renders_its_filters_with_their_options(page, as_user):

@@ -15,7 +15,7 @@ from dashboard.extensions import STATE_KEY
 from dashboard.figures import SCALE_STORE
 from data_access.demo.scenario import STORY
 from helpers.auth_app import login
-from helpers.matrix import matrix_app, outputs, page_callbacks, page_module, signer
+from helpers.matrix import matrix_app, outputs, page_callbacks, page_module
 
 ALLOWED = {"finance", "executive", "admin"}
 MAIN, DIST = STORY["company_main"], STORY["company_distribution"]
@@ -26,13 +26,6 @@ def app(tmp_path_factory):
     app = matrix_app(tmp_path_factory.mktemp("finance-matrix"), {"m-company2": {"role": "finance", "company_ids": (DIST,)}})
     yield app
     app.server.extensions[STATE_KEY].store.dispose()
-
-
-@pytest.fixture
-def as_user(app):
-    sign_in, close = signer(app)
-    yield sign_in
-    close()
 
 
 def _deps(app) -> list[dict]:

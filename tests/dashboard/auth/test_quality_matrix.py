@@ -15,7 +15,7 @@ from dashboard.extensions import STATE_KEY
 from dashboard.figures import SCALE_STORE
 from data_access.demo.scenario import STORY
 from helpers.auth_app import login
-from helpers.matrix import matrix_app, outputs, page_callbacks, page_module, signer
+from helpers.matrix import matrix_app, outputs, page_callbacks, page_module
 
 ALLOWED = {"quality", "executive", "admin"}
 SITE = STORY["excursion_warehouse_id"]  # Stuttgart, company 1
@@ -29,13 +29,6 @@ def app(tmp_path_factory):
         "m-site2": {"role": "quality", "company_ids": (1,), "warehouse_ids": (OTHER_SITE,)}})
     yield app
     app.server.extensions[STATE_KEY].store.dispose()
-
-
-@pytest.fixture
-def as_user(app):
-    sign_in, close = signer(app)
-    yield sign_in
-    close()
 
 
 def _deps(app) -> list[dict]:

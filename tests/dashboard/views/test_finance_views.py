@@ -22,7 +22,6 @@ from dashboard.views.finance import (
     pool_cells,
 )
 from data_access.demo.scenario import STORY
-from helpers.matrix import signer
 
 MAIN, DIST = STORY["company_main"], STORY["company_distribution"]
 
@@ -82,13 +81,6 @@ def app(tmp_path_factory):
 
 def _module(key: str):
     return next(m for m in list(sys.modules.values()) if getattr(getattr(m, "spec", None), "key", None) == key)
-
-
-@pytest.fixture
-def as_user(app):
-    sign_in, close = signer(app)
-    yield sign_in
-    close()
 
 
 def _text(component) -> str:

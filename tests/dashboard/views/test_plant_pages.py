@@ -13,7 +13,6 @@ from dashboard.auth.users import LoginUser
 from dashboard.extensions import STATE_KEY
 from dashboard.settings import Settings
 from data_access.demo.scenario import STORY
-from helpers.matrix import signer
 from helpers.tree import find_class, find_id, text_of
 
 SITE, WC = STORY["breakdown_warehouse_id"], STORY["breakdown_workcenter_id"]
@@ -42,13 +41,6 @@ def plant(app):
 @pytest.fixture(scope="module")
 def workcenter(app):
     return _module("workcenter")
-
-
-@pytest.fixture
-def as_user(app):
-    sign_in, close = signer(app)
-    yield sign_in
-    close()
 
 
 @pytest.mark.parametrize("query,named", [

@@ -14,7 +14,6 @@ from dashboard import create_app, service
 from dashboard.extensions import STATE_KEY
 from dashboard.settings import Settings
 from data_access.demo.scenario import STORY
-from helpers.matrix import signer
 from helpers.tree import find_id, texts
 
 SITE, WC = STORY["breakdown_warehouse_id"], STORY["breakdown_workcenter_id"]
@@ -33,13 +32,6 @@ def app(tmp_path_factory):
 
 def _page(app, key: str):
     return next(m for name, m in sys.modules.items() if name.endswith(f"pages.{key}") and hasattr(m, "spec"))
-
-
-@pytest.fixture
-def as_user(app):
-    sign_in, close = signer(app)
-    yield sign_in
-    close()
 
 
 @pytest.fixture

@@ -31,7 +31,6 @@ from dashboard.views.supply import (
     week_columns,
 )
 from data_access.demo.scenario import STORY
-from helpers.matrix import signer
 from helpers.tree import find_class, find_id, text_of
 
 LATE = STORY["late_vendor_id"]
@@ -62,13 +61,6 @@ def supply(app):
 @pytest.fixture(scope="module")
 def vendor(app):
     return _module("vendor")
-
-
-@pytest.fixture
-def as_user(app):
-    sign_in, close = signer(app)
-    yield sign_in
-    close()
 
 
 def _body(module, page, scale=1):
