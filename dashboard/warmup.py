@@ -12,21 +12,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 
-from dashboard import service
+from dashboard import service, service_finance, service_quality, service_supply
 from dashboard.auth.access import ROLES, Access
 from dashboard.auth.roles import can_open
 from dashboard.urlstate import DEFAULT_DAYS, parse_query
 from dashboard.views.executive import HEADLINE, SCOPES, TREND_DAYS, read_query
+from dashboard.views.finance import FINANCE_KPIS, FINANCE_QUERY
 from dashboard.views.home import home_kpis, site_kpis
 from dashboard.views.plant import METRICS, OEE_KPIS, PLANT_QUERY, SITE_KPIS
+from dashboard.views.quality import HEATMAP_PRODUCTS, QUALITY_QUERY, trend_bucket
+from dashboard.views.supply import COMPANY_TILE_KPIS, SITE_TILE_KPIS, SUPPLY_QUERY
 from dashboard.views.workcenter import WORKCENTER_QUERY
 
-__all__ = ["Read", "executive_reads", "plant_reads", "workcenter_reads", "home_reads", "page_reads", "scopes",
-           "PLANT_LATE_LIMIT"]
+__all__ = ["Read", "executive_reads", "plant_reads", "workcenter_reads", "home_reads", "supply_reads", "quality_reads",
+           "finance_reads", "page_reads", "scopes", "PLANT_LATE_LIMIT", "SUPPLY_LIST_LIMIT", "FINANCE_OVERDUE_LIMIT"]
 
 Read = tuple[str, Callable[[], object]]
 
 PLANT_LATE_LIMIT = 200  # pages/plant.py LATE_LIMIT: the late MO list's length
+SUPPLY_LIST_LIMIT = 200  # pages/supply.py LIMIT: the length of its row lists
+FINANCE_OVERDUE_LIMIT = 200  # pages/finance.py OVERDUE_LIMIT
 
 
 def executive_reads(access: Access, today: date) -> Iterator[Read]:
@@ -85,6 +90,75 @@ def home_reads(access: Access, today: date) -> Iterator[Read]:
     yield "home data health", lambda: service.data_health(access)
 
 
+def supply_reads(access: Access, today: date) -> Iterator[Read]:
+    """The supply chain page's default view (every company and site in scope): tiles, the vendor x week OTIF
+    heat map, customer OTIF, the late purchase and sale lines, stockout and run-out risk, stock by category."""
+    params, _ = parse_query({}, SUPPLY_QUERY, today)
+    as_of, days = params["as_of"], params["days"]
+
+    def body():
+        service.companies(access)
+        service.sites(access, as_of, days)
+        service.kpi_results(access, as_of, days, kpis=SITE_TILE_KPIS + COMPANY_TILE_KPIS, scope_kinds=("warehouse", "company"))
+        per_vendor = service_supply.vendor_period(access, as_of)
+        service_supply.vendor_weeks(access, as_of)
+        customer = service.kpi_results(access, as_of, days, kpis=("customer_otif", "late_so_lines"),
+                                       scope_kinds=("partner", "warehouse"))
+        service_supply.late_po_lines(access, as_of, days, limit=SUPPLY_LIST_LIMIT)
+        service_supply.stockout_orderpoints(access, as_of, limit=SUPPLY_LIST_LIMIT)
+        service_supply.runout_risk(access, as_of, limit=SUPPLY_LIST_LIMIT)
+        service_finance.inventory_by_category(access, as_of)
+        service_supply.late_so_lines(access, as_of, days, limit=SUPPLY_LIST_LIMIT)
+        partners = {r["scope_id"] for r in per_vendor["results"] + customer["results"] if r["scope_kind"] == "partner"}
+        service.partners(access, partners)
+
+    yield "supply page", body
+
+
+def quality_reads(access: Access, today: date) -> Iterator[Read]:
+    """The quality page's default view of each site in scope (the first is the default site): FPY tiles and
+    trend, the scrap Pareto by product, FPY per product, scrapped lots and open quality alerts."""
+    params, _ = parse_query({}, QUALITY_QUERY, today)
+    as_of, days, by = params["as_of"], params["days"], params["by"]
+    has_app = service_quality.has_quality_app()
+
+    def shared():
+        service.kpi_results(access, as_of, days, kpis=("first_pass_yield", "nc_closure_days"), scope_kinds=("warehouse", "company"))
+        service.kpi_results(access, as_of, days, kpis=("first_pass_yield",), scope_kinds=("warehouse",), bucket=trend_bucket(days))
+        if has_app:
+            service.kpi_results(access, as_of, max(days, 91), kpis=("nc_closure_days",), scope_kinds=("company",), bucket="week")
+            service_quality.open_alerts(access, as_of, days)
+        service.companies(access)
+
+    def per_site():
+        for site_id in service.sites(access, as_of, days):
+            service_quality.fpy_scrap_pareto(access, as_of, days, site_id, by)
+            top = service_quality.fpy_by_product(access, as_of, days, site_id)[:HEATMAP_PRODUCTS]
+            service_quality.fpy_product_series(access, as_of, days, site_id, [p["id"] for p in top])
+            service_quality.scrapped_lots(access, as_of, days, site_id)
+
+    yield "quality page", shared
+    yield "quality sites", per_site
+
+
+def finance_reads(access: Access, today: date) -> Iterator[Read]:
+    """The finance page's default view (one block per company in scope): the KPI tiles, the margin heat map,
+    the receivables aging and overdue invoices, the inventory value trend and stock by category."""
+    params, _ = parse_query({}, FINANCE_QUERY, today)
+    as_of, days = params["as_of"], params["days"]
+
+    def body():
+        service.companies(access)
+        service.kpi_results(access, as_of, days, kpis=FINANCE_KPIS, scope_kinds=("company",))
+        service_finance.margin_cells(access, as_of, days)
+        service_finance.overdue_by_due_date(access, as_of, days)
+        service_finance.overdue_invoices(access, as_of, days, limit=FINANCE_OVERDUE_LIMIT)
+        service_finance.inventory_trend(access, as_of)
+        service_finance.inventory_by_category(access, as_of)
+
+    yield "finance page", body
+
+
 def page_reads(access: Access, today: date) -> list[Read]:
     """Every read of the pages ``access``'s role may open, for their default view (as of ``today``)."""
     reads = list(home_reads(access, today))
@@ -94,6 +168,9 @@ def page_reads(access: Access, today: date) -> list[Read]:
         reads += plant_reads(access, today)
     if can_open(access.role, "workcenter"):
         reads += workcenter_reads(access, today)
+    for key, reads_of in (("supply", supply_reads), ("quality", quality_reads), ("finance", finance_reads)):
+        if can_open(access.role, key):
+            reads += reads_of(access, today)
     return reads
 
 
