@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dashboard.formats import fmt_value
 
-__all__ = ["Grade", "GRADES", "grade", "grade_of", "status_phrase", "threshold_text", "legend_grades", "BETTER", "WORSE",
+__all__ = ["Grade", "GRADES", "STATUS_KEYS", "grade", "grade_of", "status_phrase", "threshold_text", "legend_grades", "BETTER", "WORSE",
            "INK", "MUTED", "LINE", "SERIES"]
 
 
@@ -36,7 +36,10 @@ GRADES: dict[str, Grade] = {g.key: g for g in (
     Grade("critical", "Critical", "✕", "#c62828", "#f19999"),
     Grade("no_data", "No data", "–", "#6b7280", "#e2e5e9"),
     Grade("unavailable", "Unavailable", "⊘", "#6b7280", "#f1f2f4"),
+    # Not a status: a plain measure no threshold judges (a quantity scrapped, a count), shown for information.
+    Grade("measure", "For information", "ℹ", "#3d5a80", "#dde6f1"),
 )}
+STATUS_KEYS = ("on_target", "tolerance", "warning", "critical", "no_data", "unavailable")
 
 BETTER = "#1b5e20"  # a change for the better (arrows)
 WORSE = "#b71c1c"
@@ -92,5 +95,5 @@ def threshold_text(definition, currency: str | None = None) -> str:
 
 
 def legend_grades() -> list[Grade]:
-    """The grades a status legend shows, in order."""
-    return list(GRADES.values())
+    """The grades a status legend shows, in order (statuses only, not the plain measure)."""
+    return [GRADES[k] for k in STATUS_KEYS]

@@ -85,7 +85,7 @@ def quality_tiles(catalogue, fpy: Mapping | None, nc: Sequence[Mapping], site_id
     d_fpy = catalogue.for_scope("first_pass_yield", "warehouse", site_id, days)
     tiles = [kpi_tile(d_fpy, fpy, label=f"First pass yield · {site_name}", tile_id=tile_id("tile-fpy"))]
     # no threshold judges a quantity: the tile is neutral, first pass yield carries the status
-    tiles.append(tile("Scrapped in first pass", fmt_qty(scrap_qty), GRADES["no_data"], phrase="units scrapped on their own MOs",
+    tiles.append(tile("Scrapped in first pass", fmt_qty(scrap_qty), GRADES["measure"], phrase="units scrapped on their own MOs",
                       lines=[f"Cost {fmt_amount(scrap_cost, currency)} (valuation of the scrap moves)"],
                       tile_id=tile_id("tile-scrap")))
     d_nc = catalogue.for_scope("nc_closure_days", "company", None, days)

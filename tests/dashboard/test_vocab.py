@@ -60,3 +60,9 @@ def test_css_variables_are_the_vocabulary_colours():
 def test_every_grade_has_a_word_and_an_icon_and_distinct_fills():
     assert len({g.fill for g in GRADES.values()}) == len(GRADES)
     assert all(g.word and g.icon for g in GRADES.values())
+
+
+def test_the_plain_measure_grade_is_not_a_status_in_the_legend():
+    from dashboard.vocab import STATUS_KEYS, legend_grades
+    assert [g.key for g in legend_grades()] == list(STATUS_KEYS) and "measure" not in STATUS_KEYS
+    assert GRADES["measure"].icon != GRADES["no_data"].icon  # a quantity never reads as "no data"
