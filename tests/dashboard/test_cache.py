@@ -192,7 +192,7 @@ def test_a_stale_value_is_served_at_once_while_one_refresh_runs(r, make, prefix)
     cache = make()
     key, counter = _key(cache), f"{prefix}:count"
     old = time.time() - 61
-    cache._store(key, 60, old, "old")
+    cache._store(cache.store, key, 60, old, "old")
     started = time.monotonic()
     hits = _together(N, lambda: cache.fetch(key, 60, _counting(r, counter, "new", 2.0)))
     assert time.monotonic() - started < 1.0  # nobody waited for the 2 s refresh
@@ -208,7 +208,7 @@ def test_one_refresh_at_a_time_across_workers_and_the_others_wait_for_a_later_re
     keys = [f"{prefix}:scope-a", f"{prefix}:scope-b"]
     old = time.time() - 61
     for key in keys:
-        caches[0]._store(key, 60, old, "old")
+        caches[0]._store(caches[0].store, key, 60, old, "old")
     counter = f"{prefix}:count"
     first = caches[0].fetch(keys[0], 60, _counting(r, counter, "new", 1.0))
     second = caches[1].fetch(keys[1], 60, _counting(r, counter, "new"))
@@ -232,7 +232,7 @@ def test_a_failed_refresh_keeps_serving_the_stale_value_with_a_warning(r, make, 
     cache = make()
     key, counter = _key(cache), f"{prefix}:count"
     old = time.time() - 120
-    cache._store(key, 60, old, "old")
+    cache._store(cache.store, key, 60, old, "old")
     with caplog.at_level(logging.WARNING, logger="dashboard.cache"):
         hit = cache.fetch(key, 60, _counting(r, counter, error=ReplicaUnavailable("down")))
         assert (hit.value, hit.stale) == ("old", True)
@@ -273,16 +273,19 @@ def test_a_bug_is_not_cached_either(r, make):
 
 # --- a cache that is down ---------------------------------------------------------------------------------
 
-def test_redis_down_computes_and_logs_once(caplog):
+def test_redis_down_computes_and_logs_once_per_outage(caplog):
     cache = Cache(RedisStore("redis://127.0.0.1:1/0"), prefix="down")
     calls = []
     with caplog.at_level(logging.WARNING, logger="dashboard.cache"):
         for i in range(5):
             assert cache.get_or_compute(f"down:{i}", 60, lambda i=i: calls.append(i) or i) == i
-        cache._skip_until = 0  # retry window over: tried again, failing again, not logged again within the minute
+        cache.breaker._retry_at = 0  # the breaker's 30 s are over: one probe, failing again, not logged again
+        assert cache.breaker.allow() == "probe"
+        cache.breaker._probe_until = None
         assert cache.get_or_compute("down:x", 60, lambda: "x") == "x"
     assert calls == [0, 1, 2, 3, 4]
-    assert len([m for m in caplog.messages if "cache unavailable" in m]) == 1
+    assert len([m for m in caplog.messages if "cache store down" in m]) == 1
+    assert cache.breaker.down_since is not None
 
 
 def test_the_null_backend_always_computes():
@@ -312,8 +315,8 @@ def test_keys_hold_prefix_version_function_role_and_scope():
 def test_refresh_ahead_recomputes_what_expires_within_the_horizon_only(r, make, prefix):
     cache = make()
     soon, later = cache.key("a", "plant", None, None, {}), cache.key("b", "plant", None, None, {})
-    cache._store(soon, 60, time.time() - 50, "old soon")  # stale in 10 s
-    cache._store(later, 3600, time.time() - 50, "old later")  # stale in an hour
+    cache._store(cache.store, soon, 60, time.time() - 50, "old soon")  # stale in 10 s
+    cache._store(cache.store, later, 3600, time.time() - 50, "old later")  # stale in an hour
     with refresh_ahead(30) as stats:
         assert cache.get_or_compute(soon, 60, lambda: "new soon") == "new soon"
         assert cache.get_or_compute(later, 3600, lambda: "new later") == "old later"
