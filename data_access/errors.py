@@ -14,6 +14,7 @@ from sqlalchemy import exc as sa_exc
 __all__ = [
     "DataError",
     "ReplicaUnavailable",
+    "ReplicaNotAnswering",
     "QueryTimeout",
     "RecoveryConflict",
     "SchemaMismatch",
@@ -43,6 +44,13 @@ class ReplicaUnavailable(DataError):
     reason = "replica_unavailable"
 
 
+class ReplicaNotAnswering(ReplicaUnavailable):
+    """The replica took the connection but sent nothing back before the client-side deadline."""
+
+    user_message = "The Odoo replica is not answering right now. Figures will return when it answers again."
+    reason = "replica_not_answering"
+
+
 class QueryTimeout(DataError):
     user_message = "The Odoo replica took too long to answer. Try a shorter period or try again shortly."
     reason = "timeout"
@@ -65,8 +73,9 @@ class ModuleMissing(DataError):
 
 # (pattern over the driver's message, error class). First match wins.
 _RULES: list[tuple[re.Pattern, type[DataError]]] = [
-    (re.compile(r"statement timeout|canceling statement due to statement|interrupted", re.I), QueryTimeout),
+    (re.compile(r"statement timeout|lock timeout|canceling statement due to (statement|lock)|interrupted", re.I), QueryTimeout),
     (re.compile(r"conflict with recovery", re.I), RecoveryConflict),
+    (re.compile(r"connection timeout expired", re.I), ReplicaNotAnswering),
     (re.compile(r"connection refused|could not connect|server closed|timeout expired|no such host|"
                 r"unable to open database|could not translate host|terminating connection|"
                 r"connection .* failed|the database system is", re.I), ReplicaUnavailable),
@@ -80,7 +89,7 @@ def translate(error: BaseException) -> DataError:
         return error
     text = str(getattr(error, "orig", None) or error)
     code = getattr(getattr(error, "orig", None), "sqlstate", None) or getattr(getattr(error, "orig", None), "pgcode", None)
-    if code == "57014":
+    if code in ("57014", "55P03"):  # cancelled (statement timeout, or the client's cancel); lock timeout
         return QueryTimeout(text)
     if code == "40001" and "recovery" in text.lower():
         return RecoveryConflict(text)
@@ -93,15 +102,27 @@ def translate(error: BaseException) -> DataError:
 
 
 @contextmanager
-def translated_errors(what: str):
-    """Run a block of database work; re-raise any database failure as a ``DataError``, logged."""
+def translated_errors(what: str, outage=None):
+    """Run a block of database work; re-raise any database failure as a ``DataError``, logged.
+
+    With an ``outage`` (``data_access.outage.Outage``), a replica that cannot be reached is logged
+    once per outage rather than once per query, and a block that succeeds ends the outage.
+    """
     try:
         yield
-    except DataError:
+    except DataError as error:
+        if outage is not None and isinstance(error, ReplicaUnavailable):
+            outage.failed(what, error.reason, error.detail)
         raise
     except (sa_exc.SQLAlchemyError, OSError) as error:
         mapped = translate(error)
-        statement = getattr(error, "statement", None)
-        params = getattr(error, "params", None)
-        log.warning("%s failed (%s): %s | sql=%s | params=%s", what, mapped.reason, mapped.detail, statement, params)
+        if outage is not None and isinstance(mapped, ReplicaUnavailable):
+            outage.failed(what, mapped.reason, mapped.detail)
+        else:
+            statement = getattr(error, "statement", None)
+            params = getattr(error, "params", None)
+            log.warning("%s failed (%s): %s | sql=%s | params=%s", what, mapped.reason, mapped.detail, statement, params)
         raise mapped from error
+    else:
+        if outage is not None:
+            outage.answered()
