@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from dashboard.auth.access import Access
-from dashboard.cache import in_background
+from dashboard.cache import Hit, in_background
 from dashboard.extensions import cache, state
 from dashboard.kpis.catalogue import CATALOGUE, DOMAIN_TTL, Catalogue
 from dashboard.kpis.engine import evaluate
@@ -58,6 +58,10 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).replace(microsecond=0).isoformat()
+
+
 # --- caching -----------------------------------------------------------------------------------------------
 
 def domain_ttl(domain: str | None) -> int:
@@ -71,15 +75,31 @@ def kpi_ttl(kpis: Iterable[str] | None) -> int:
     return min((domain_ttl(CATALOGUE[k].domain if k in CATALOGUE else None) for k in ids), default=domain_ttl(None))
 
 
-def _cached(function: str, access: Access, arguments: dict, ttl: float, compute: Callable):
-    """``compute()`` cached under ``function``, the caller's role and scope and ``arguments`` (plain data)."""
+def _fetch(function: str, access: Access, arguments: dict, ttl: float, compute: Callable) -> Hit:
+    """``compute()``'s cache hit under ``function``, the caller's role and scope and ``arguments`` (plain data)."""
     bound = cache.current
     key = bound.key(function, access.role, access.company_ids, access.warehouse_ids, arguments)
-    return bound.get_or_compute(key, ttl, compute)
+    return bound.fetch(key, ttl, compute)
+
+
+def _cached(function: str, access: Access, arguments: dict, ttl: float, compute: Callable):
+    """``compute()`` cached under ``function``, the caller's role and scope and ``arguments`` (plain data)."""
+    return _fetch(function, access, arguments, ttl, compute).value
+
+
+def _stamped(hit: Hit) -> dict | None:
+    """A payload that carries its ``computed_at``, with how stale it is as served: ``stale_since`` (ISO UTC, or
+    None while it is current: see ``Hit.stale_since``) and ``refresh_failed`` (the replica could not refresh it;
+    the last good value is shown). None stays None."""
+    if hit.value is None:
+        return None
+    since = hit.stale_since()
+    return {**hit.value, "stale_since": None if since is None else _iso(since), "refresh_failed": hit.failed_at is not None}
 
 
 def kpi_results(access: Access, as_of: date, days: int, *, kpis=None, scope_kinds=None, bucket=None) -> dict:
-    """``{"computed_at": iso, "results": [KpiResult as dict, ...]}`` for the caller's scope."""
+    """``{"computed_at": iso, "results": [KpiResult as dict, ...], "stale_since", "refresh_failed"}`` for the
+    caller's scope (see ``_stamped``)."""
     kpis = None if kpis is None else tuple(kpis)
     scope_kinds = None if scope_kinds is None else tuple(scope_kinds)
     days = int(days)
@@ -93,7 +113,7 @@ def kpi_results(access: Access, as_of: date, days: int, *, kpis=None, scope_kind
         return {"computed_at": _now(), "results": [r.as_dict() for r in results]}
 
     arguments = {"as_of": as_of, "days": days, "kpis": kpis, "scope_kinds": scope_kinds, "bucket": bucket}
-    return _cached("kpi_results", access, arguments, kpi_ttl(kpis), compute)
+    return _stamped(_fetch("kpi_results", access, arguments, kpi_ttl(kpis), compute))
 
 
 def _run_query(access: Access, fn, as_of: date, days: int, *, domain: str, **kwargs):
@@ -115,16 +135,21 @@ def rendered(name: str, access: Access, parts, build, *, domain: str | None = No
     return _cached(f"rendered:{name}", access, {"parts": parts}, domain_ttl(domain), build)
 
 
-def _data_health() -> dict:
+WRITE_WINDOW_DAYS = 30  # how far back the newest Odoo write is looked for (write_date is period-bounded)
+
+
+def _data_health(access: Access) -> dict:
     from data_access.odoo_meta import APPS_THAT_MATTER
     from data_access.queries.health import newest_writes, replica_lag_seconds, table_rows
 
     replica = state().replica
     info = replica.info
+    since = (datetime.now(UTC) - timedelta(days=WRITE_WINDOW_DAYS)).replace(tzinfo=None)
     with replica.connect("data health") as conn:
         rows = table_rows(conn, replica.schema)
-        fresh = newest_writes(conn, replica.schema)
+        fresh = newest_writes(conn, replica.schema, since, access.company_ids, access.warehouse_ids)
         standby, lag = replica_lag_seconds(conn)
+    newest = max((v for v in fresh.values() if v is not None), default=None)
     return {
         "computed_at": _now(),
         "odoo_series": info.series,
@@ -133,14 +158,18 @@ def _data_health() -> dict:
         "apps": [{"name": name, "purpose": purpose, "installed": info.has(name)} for name, purpose in APPS_THAT_MATTER.items()],
         "tables": rows,
         "newest_writes": {k: (v.isoformat(sep=" ", timespec="minutes") if v else None) for k, v in fresh.items()},
+        "newest_write": newest.replace(tzinfo=UTC).isoformat(timespec="seconds") if newest else None,
+        "write_window_days": WRITE_WINDOW_DAYS,
         "standby": standby,
         "lag_seconds": lag,
     }
 
 
 def data_health(access: Access) -> dict:
-    """Odoo version, apps, table sizes, freshness per domain and replica lag."""
-    return _cached("data_health", access, {}, domain_ttl("health"), _data_health)
+    """Odoo version, apps, table sizes, the replica's own age in the caller's scope (newest Odoo write per domain
+    and overall, within ``WRITE_WINDOW_DAYS``, of the caller's companies and sites only) and the standby's replay
+    lag, stamped like ``kpi_results`` (``stale_since``, ``refresh_failed``)."""
+    return _stamped(_fetch("data_health", access, {}, domain_ttl("health"), lambda: _data_health(access)))
 
 
 # Dimensions and drill rows: named functions with plain arguments, each cached per role and scope.

@@ -7,7 +7,7 @@ from datetime import date
 
 from dashboard.auth.access import Access
 from dashboard.extensions import state
-from dashboard.service import _cached, _now, _run_query, domain_ttl, today
+from dashboard.service import _fetch, _now, _run_query, _stamped, domain_ttl, today
 from data_access.queries import quality_drill, quality_pages
 
 __all__ = ["QUALITY_APP", "has_quality_app", "fpy_scrap_pareto", "fpy_by_product", "fpy_product_series", "scrapped_lots", "open_alerts",
@@ -67,4 +67,5 @@ def lot_detail(access: Access, lot_id: int) -> dict | None:
             vendor = first and {k: first[k] for k in ("partner_id", "partner", "purchase_order_id", "purchase_order", "date")}
         return {"lot": head["lot"], "vendor": vendor, **trace, "computed_at": _now()}
 
-    return _cached("quality.lot_detail", access, {"lot_id": int(lot_id), "day": today()}, domain_ttl("quality"), compute)
+    return _stamped(_fetch("quality.lot_detail", access, {"lot_id": int(lot_id), "day": today()}, domain_ttl("quality"),
+                           compute))

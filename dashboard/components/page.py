@@ -1,16 +1,14 @@
-"""The top of every page: title, subtitle, freshness ("data as of", with the time zone) always in view,
+"""The top of every page: title, subtitle, freshness (``components.freshness``) always in view,
 and the page's controls; and the one page shape for a URL that cannot be shown (header, why, a way back)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from dash import dcc, html
 
 from dashboard.components.notices import notices as notices_block
 
-__all__ = ["page_header", "freshness", "problem_page"]
+__all__ = ["page_header", "problem_page"]
 
 
 def page_header(title, subtitle=None, *, controls=None, fresh_id: str | None = None, fresh=None,
@@ -32,21 +30,6 @@ def page_header(title, subtitle=None, *, controls=None, fresh_id: str | None = N
     if controls:
         parts.append(html.Div(controls, className="page-controls"))
     return html.Div(parts, className="page-header")
-
-
-def freshness(computed_at: str | None, zone: ZoneInfo, *, stale_after_s: int | None = None) -> html.Span:
-    """'Data as of 2026-12-01 14:05 Europe/Berlin' (the moment the aggregates were computed, in the display
-    zone) with a 'stale' badge when older than ``stale_after_s``."""
-    if not computed_at:
-        return html.Span("No data yet", className="freshness")
-    at = datetime.fromisoformat(computed_at)
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    local = at.astimezone(zone)
-    children = [f"Data as of {local.strftime('%Y-%m-%d %H:%M')} · times in {zone.key}"]
-    if stale_after_s is not None and (datetime.now(UTC) - at).total_seconds() > stale_after_s:
-        children.append(html.Span(f"stale since {local.strftime('%H:%M')}", className="badge grade-bg-warning ms-2"))
-    return html.Span(children, className="freshness")
 
 
 def problem_page(title: str, message, *, back: tuple[str, str], notices: Sequence[str] = ()) -> html.Div:

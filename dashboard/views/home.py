@@ -1,17 +1,20 @@
 """The home page's pure builders: which KPIs a role watches, its KPI tiles per company, a sites x KPIs
-heat map of the site-scoped ones, the cards of the pages it may open and a one-line data health summary.
+heat map of the site-scoped ones, the cards of the pages it may open and a one-line data health summary
+(with the replica's own age in the user's scope).
 
 Data in, components and figures out: tested without a browser (``tests/dashboard/test_views_home.py``).
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard.components import empty_state, kpi_tile, tile_grid
+from dashboard.components import empty_state, kpi_tile, stale_badge, tile_grid
 from dashboard.figures import Cell, heatmap, kpi_cell
 from dashboard.figures.heatmap import wrap_label
 from dashboard.kpis.catalogue import HEADLINE_COMPANY_KPIS
@@ -101,13 +104,27 @@ def page_cards(pages: Sequence[Mapping], *, id_prefix: str) -> dbc.Row | None:
     ]), className="h-100 home-card"), xs=12, md=6, xl=4, className="mb-3") for p in pages], className="home-cards")
 
 
-def health_line(health: Mapping) -> list:
-    """One short line: the Odoo version, how many of the apps that matter are installed, the replica
-    lag. Write times are left to the data health page."""
+def _written(at: str, zone: ZoneInfo, now: datetime) -> str:
+    local = datetime.fromisoformat(at).astimezone(zone)
+    return local.strftime("%H:%M") if local.date() == now.astimezone(zone).date() else local.strftime("%Y-%m-%d %H:%M")
+
+
+def health_line(health: Mapping, zone: ZoneInfo = ZoneInfo("UTC"), *, now: datetime | None = None) -> list:
+    """One short line: the Odoo version, how many of the apps that matter are installed, the replica's own
+    age (its newest Odoo write among the caller's companies and sites, in ``zone``) and a standby's replay lag;
+    the stale badge when the health figures themselves are stale."""
+    now = now or datetime.now(UTC)
     apps = health["apps"]
     installed = sum(1 for a in apps if a["installed"])
     parts = [f"Odoo {health['odoo_series']} {health['edition']}", f"{installed} of {len(apps)} apps installed"]
+    if "newest_write" in health:
+        newest = health["newest_write"]
+        parts.append(f"newest Odoo write in your scope {_written(newest, zone, now)}" if newest
+                     else f"no Odoo write in your scope for {health.get('write_window_days', 30)} days")
     if health.get("standby"):
         lag = health.get("lag_seconds")
         parts.append("replica lag unknown" if lag is None else f"replica lag {lag:.0f} s")
-    return [html.Strong("Data: "), " · ".join(parts)]
+    line = [html.Strong("Data: "), " · ".join(parts)]
+    if health.get("stale_since"):
+        line += [" ", stale_badge(health["stale_since"], zone, refresh_failed=bool(health.get("refresh_failed")), now=now)]
+    return line

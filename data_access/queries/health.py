@@ -1,7 +1,11 @@
 """Data health: how big and how fresh the replica is, and whether it lags its primary."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select, text
+
+from data_access import sqlfuncs
 
 __all__ = ["KEY_TABLES", "DOMAIN_TABLES", "table_rows", "newest_writes", "replica_lag_seconds"]
 
@@ -40,18 +44,58 @@ def table_rows(conn, schema, tables=KEY_TABLES) -> dict[str, dict]:
     return out
 
 
-def newest_writes(conn, schema) -> dict[str, object]:
-    """Newest ``write_date`` (naive UTC) per domain, None where the domain has no rows or tables."""
+# Scoping a table's writes to companies and sites: a table without its own company (or asked for sites) goes
+# through its parent record; a site is reached through the operation type (or the record's own warehouse).
+# A table with no path to a site is left out for a site-scoped user (what it says may be another site's).
+_PARENT = {"mrp_workorder": ("production_id", "mrp_production"),
+           "purchase_order_line": ("order_id", "purchase_order"),
+           "sale_order_line": ("order_id", "sale_order")}
+_SITE_BY_PICKING_TYPE = frozenset({"mrp_production", "stock_move", "purchase_order"})
+_SITE_BY_WAREHOUSE = frozenset({"sale_order"})
+
+
+def _newest_in_scope(schema, name: str, since: datetime, company_ids, warehouse_ids):
+    """``SELECT max(write_date)`` of table ``name`` since ``since`` within the scope, or None when the table has
+    no way to the scope. Sargable: a range on ``write_date`` and ``IN`` lists on plain columns."""
+    t = schema.table(name)
+    source, owner, owner_name = t, t, name
+    if name in _PARENT and (warehouse_ids is not None or (company_ids is not None and "company_id" not in t.c)):
+        fk, owner_name = _PARENT[name]
+        owner = schema.table(owner_name)
+        source = source.join(owner, owner.c.id == t.c[fk])
+    conditions = [t.c.write_date >= since]
+    if company_ids is not None:
+        if "company_id" not in owner.c:
+            return None
+        conditions.append(sqlfuncs.in_ids(owner.c.company_id, company_ids))
+    if warehouse_ids is not None:
+        if owner_name in _SITE_BY_WAREHOUSE:
+            conditions.append(sqlfuncs.in_ids(owner.c.warehouse_id, warehouse_ids))
+        elif owner_name in _SITE_BY_PICKING_TYPE:
+            pt = schema.table("stock_picking_type")
+            source = source.join(pt, pt.c.id == owner.c.picking_type_id)
+            conditions.append(sqlfuncs.in_ids(pt.c.warehouse_id, warehouse_ids))
+        else:
+            return None
+    return select(func.max(t.c.write_date)).select_from(source).where(*conditions)
+
+
+def newest_writes(conn, schema, since: datetime, company_ids=None, warehouse_ids=None) -> dict[str, object]:
+    """Newest ``write_date`` (naive UTC) per domain since ``since`` (naive UTC), among the records of the given
+    companies and sites (``None``: no restriction; an empty tuple matches nothing); None where the domain has
+    no such write, no tables, or no way to the scope."""
     existing = set(conn.dialect.get_table_names(conn))
     out = {}
     for domain, tables in DOMAIN_TABLES.items():
-        parts = [select(func.max(schema.table(t).c.write_date).label("w")) for t in tables
-                 if t in schema.metadata.tables and t in existing]
-        if not parts:
-            out[domain] = None
-            continue
-        values = [conn.execute(p).scalar() for p in parts]
-        values = [v for v in values if v is not None]
+        values = []
+        for name in tables:
+            needed = {name, *([_PARENT[name][1]] if name in _PARENT else [])}
+            if not all(n in schema.metadata.tables for n in needed) or name not in existing:
+                continue
+            stmt = _newest_in_scope(schema, name, since, company_ids, warehouse_ids)
+            value = None if stmt is None else conn.execute(stmt).scalar()
+            if value is not None:
+                values.append(value)
         out[domain] = max(values) if values else None
     return out
 

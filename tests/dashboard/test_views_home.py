@@ -1,5 +1,8 @@
 """Home's pure builders (dashboard.views.home), compared as component trees and figures: no browser."""
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from dashboard.kpis.catalogue import Catalogue
 from dashboard.views.home import company_tiles, health_line, home_kpis, kpi_heading, page_cards, site_heatmap, site_kpis
 from helpers.tree import texts as _texts
@@ -97,9 +100,19 @@ def test_page_cards_only_when_there_is_a_page_to_open():
     assert "home-open-plant" in _ids(cards) and "Work centers by day." in _texts(cards)
 
 
-def test_health_line_is_short_and_shows_no_write_times():
+def test_health_line_is_short_and_shows_the_replicas_age_in_the_users_scope():
     health = {"odoo_series": "17.0", "edition": "Community", "standby": True, "lag_seconds": 4.2,
               "apps": [{"name": "mrp", "installed": True}, {"name": "quality", "installed": False}],
-              "newest_writes": {"sales": "2026-11-30 17:55"}}
-    text = "".join(_texts(health_line(health)))
-    assert text == "Data: Odoo 17.0 Community · 1 of 2 apps installed · replica lag 4 s"
+              "newest_writes": {"sales": "2026-11-30 17:55"}, "newest_write": "2026-11-30T17:55:00+00:00"}
+    now = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
+    text = "".join(_texts(health_line(health, ZoneInfo("Europe/Berlin"), now=now)))
+    assert text == "Data: Odoo 17.0 Community · 1 of 2 apps installed · newest Odoo write in your scope 18:55 · replica lag 4 s"
+    quiet = {**health, "standby": False, "newest_write": None, "write_window_days": 30}
+    assert "".join(_texts(health_line(quiet, now=now))).endswith("no Odoo write in your scope for 30 days")
+
+
+def test_health_line_says_when_its_own_figures_are_stale():
+    health = {"odoo_series": "17.0", "edition": "Community", "standby": False, "apps": [],
+              "newest_write": "2026-11-30T17:55:00+00:00", "stale_since": "2026-11-30T17:58:00+00:00", "refresh_failed": True}
+    line = health_line(health, now=datetime(2026, 11, 30, 18, 0, tzinfo=UTC))
+    assert "Stale since 17:58" in "".join(_texts(line))

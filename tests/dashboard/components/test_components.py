@@ -1,12 +1,10 @@
 """The shared builders, compared as component trees (no browser)."""
-from zoneinfo import ZoneInfo
 
 from dash import html
 
 from dashboard.components import (
     Column,
     data_grid,
-    freshness,
     kpi_tile,
     legend,
     page_header,
@@ -80,13 +78,6 @@ def test_page_header_holds_freshness_and_back_link():
     header = page_header("Plant", "30 days", fresh_id="plant-freshness", back=("/plant", "Plant", "plant-back"))
     texts = _texts(header)
     assert "Plant" in texts and "Loading data…" in texts and "← Plant" in texts
-
-
-def test_freshness_names_the_zone_and_marks_stale():
-    text = _texts(freshness("2026-12-01T12:05:00+00:00", ZoneInfo("Europe/Berlin")))
-    assert text[0] == "Data as of 2026-12-01 13:05 · times in Europe/Berlin"
-    stale = _texts(freshness("2020-01-01T00:00:00+00:00", ZoneInfo("UTC"), stale_after_s=60))
-    assert any(t.startswith("stale since") for t in stale)
 
 
 def test_problem_page_has_header_notice_and_way_back():
