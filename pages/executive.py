@@ -253,7 +253,7 @@ def _heatmaps(data, scale=1, *, access):
         return dict(sites=site_fig, companies=company_fig, table=table)
 
     built = service.rendered("executive.heatmaps", access, _parts(shown, sites, comps, now, before, scale=scale), build)
-    return dict(built, fresh=components.freshness(now["computed_at"], service.settings().zone),
+    return dict(built, fresh=components.freshness(now, service.settings().zone),
                 sites_style=graph_style(built["sites"]), companies_style=graph_style(built["companies"]))
 
 

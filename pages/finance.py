@@ -219,4 +219,4 @@ def _body(data, scale=None, *, access):
              "cells": cells, "due": due, "overdue": overdue, "trend": trend, "stock": stock,
              "settings": [settings.zone.key, settings.odoo_base_url]}
     built = service.rendered("finance.body", access, parts, build, domain="finance")
-    return dict(built, fresh=freshness(period["computed_at"], settings.zone))
+    return dict(built, fresh=freshness(period, settings.zone))

@@ -71,7 +71,7 @@ def _kpis(_mounted, scale=None, *, access):
     parts = {"period": [today, DEFAULT_DAYS], "scale": scale, "companies": companies, "sites": sites,
              "computed_at": data["computed_at"]}
     body = service.rendered("home.kpis", access, parts, build)
-    return dict(kpis=body, fresh=ui.freshness(data["computed_at"], service.settings().zone))
+    return dict(kpis=body, fresh=ui.freshness(data, service.settings().zone))
 
 
 @callback(Output(spec.id("health"), "children"), Input(spec.id("health"), "id"))
@@ -82,4 +82,4 @@ def _health(_mounted, *, access):
     except service.DataError as error:
         return ui.error_alert(error.user_message)
     more = [" · ", dcc.Link("Details", href="/health", id=spec.id("health-details"))] if can_open(access.role, "health") else []
-    return html.Div([*health_line(health), *more], className="home-health-line")
+    return html.Div([*health_line(health, service.settings().zone), *more], className="home-health-line")

@@ -58,7 +58,7 @@ def layout(lot_id=None, **query):
              ("Scrapped", f"{scrapped:,.0f} in {len(detail['scraps'])} scraps")]
     return html.Div([
         comp.page_header(f"Lot {lot['name']}", lot.get("product") or "", back=(back[0], back[1], spec.id("back")),
-                         fresh=comp.freshness(detail["computed_at"], zone)),
+                         fresh=comp.freshness(detail, zone)),
         comp.notices(notes, id=spec.id("notice")),
         _facts(facts),
         html.A("Open in Odoo ↗", href=url, target="_blank", rel="noopener", className="btn btn-sm btn-outline-primary mb-2")

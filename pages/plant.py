@@ -194,4 +194,4 @@ def _body(data, scale=None, *, access):
              "computed_at": [period["computed_at"], daily["computed_at"]], "late": late,
              "settings": [settings.zone.key, settings.odoo_base_url]}
     built = service.rendered("plant.body", access, parts, build)
-    return dict(built, fresh=freshness(min(period["computed_at"], daily["computed_at"]), settings.zone))
+    return dict(built, fresh=freshness([period, daily], settings.zone))

@@ -218,4 +218,4 @@ def _body(data, scale=None, *, access):
              "rows": [rows, products, product_series, lots, alerts], "currency": currency,
              "settings": [settings.zone.key, settings.odoo_base_url]}
     built = service.rendered("quality.body", access, parts, build)
-    return dict(built, fresh=freshness(min(period["computed_at"], series["computed_at"]), settings.zone))
+    return dict(built, fresh=freshness([period, series], settings.zone))

@@ -255,4 +255,4 @@ def _body(data, scale=None, *, access):
              "categories": categories, "late_so": late_so,
              "settings": [settings.zone.key, settings.odoo_base_url]}
     built = service.rendered("supply.body", scope, parts, build)
-    return dict(built, fresh=comp.freshness(min(computed), settings.zone))
+    return dict(built, fresh=comp.freshness([period, weekly, per_vendor_results, customer], settings.zone))

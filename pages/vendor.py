@@ -164,6 +164,6 @@ def _body(data, scale=None, *, access):
     parts = {"view": [partner_id, as_of, days], "scale": scale, "computed_at": [period["computed_at"], weekly["computed_at"]],
              "late": late, "leads": leads, "waiting": waiting, "sites": sites, "settings": [settings.zone.key, settings.odoo_base_url]}
     built = service.rendered("vendor.body", access, parts, build)
-    return dict(built, fresh=comp.freshness(min(period["computed_at"], weekly["computed_at"]), settings.zone),
+    return dict(built, fresh=comp.freshness([period, weekly], settings.zone),
                 styles=[graph_style(built[name]) for name in ("trend", "lead")])
 

@@ -153,7 +153,7 @@ def _body(data, scale=None, *, access):
     parts = {"view": [wc_id, as_of, days], "scale": scale, "computed_at": [period["computed_at"], daily["computed_at"]],
              "losses": losses, "workorders": wos, "zone": settings.zone.key}
     built = service.rendered("workcenter.body", access, parts, build)
-    return dict(built, fresh=comp.freshness(min(period["computed_at"], daily["computed_at"]), settings.zone),
+    return dict(built, fresh=comp.freshness([period, daily], settings.zone),
                 styles=[graph_style(built[name]) for name in ("oee", "pareto", "trend")])
 
 
