@@ -158,6 +158,7 @@ class Server:
             "replica_url": self.replica_url, "store_url": store_url, "secret_key": secrets.token_urlsafe(40),
             "cache_type": "redis", "cache_url": self.cache_url, "instance_dir": str(tmp / "instance"),
             "secure_cookies": "false", "log_level": self.log_level,
+            "allow_writable_replica_role": "true",  # benchmark databases on loopback, read as postgres
         })
         env.update(PORT=str(port), WEB_CONCURRENCY=str(self.workers), BENCH_STATEMENTS_DIR=str(tmp / "statements"),
                    BENCH_REPLICA_DB=database_name(self.replica_url), PYTHONUNBUFFERED="1")

@@ -42,6 +42,7 @@ class Settings:
     statement_timeout_ms: int = _setting(15000, "Time limit of every replica query, in milliseconds.")
     pool_size: int = _setting(5, "Replica connections kept open per worker process (PostgreSQL; up to 5 more on bursts).")
     kpi_parallel: int = _setting(3, "KPI families one computation runs at once, each on its own replica connection (1: one by one).")
+    allow_writable_replica_role: bool = _setting(False, "Start even if the replica's role can write (superuser, pg_write_all_data, INSERT/UPDATE/DELETE/TRUNCATE on an Odoo table), with a warning. Default: refuse.")
     # --- what the replica's data means here
     timezone: str = _setting("UTC", "Display time zone: where days begin for periods and daily buckets (IANA name).")
     lang: str = _setting("en_US", "Language for Odoo's translated names, with en_US as fallback.")

@@ -5,6 +5,7 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import components as ui
 from dashboard import service
 from dashboard.auth import guarded, page_access
+from dashboard.health import replica_role
 from dashboard.pages_registry import register
 from dashboard.views.health import health_grids, health_tiles
 
@@ -30,5 +31,5 @@ def _body(_mounted, *, access):
     except service.DataError as error:
         return dict(body=ui.error_alert(error.user_message), fresh="")
     zone = service.settings().zone
-    return dict(body=[health_tiles(health, id_prefix=spec.id("tile")), health_grids(health, zone, id_prefix=spec.key)],
+    return dict(body=[health_tiles(health, id_prefix=spec.id("tile"), role=replica_role()), health_grids(health, zone, id_prefix=spec.key)],
                 fresh=ui.freshness(health, zone))

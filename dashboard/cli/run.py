@@ -1,4 +1,7 @@
-"""``python -m dashboard run``: serve the app (the embedded demo replica when no replica URL is set)."""
+"""``python -m dashboard run``: serve the app (the embedded demo replica when no replica URL is set).
+
+Refuses (exit status 3, one line) when the replica's role can write, unless allowed by a setting.
+"""
 from __future__ import annotations
 
 import sys
@@ -15,6 +18,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from dashboard import create_app
+    from dashboard.health import startup_refusal
     from dashboard.settings import Settings, SettingsError
 
     try:
@@ -23,6 +27,10 @@ def run(args) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     app = create_app(settings)
+    refusal = startup_refusal(app)
+    if refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 3
     where = "the embedded demo replica" if settings.demo_mode else "the configured Odoo replica"
     print(f"Serving Odoo Operations on http://{args.host}:{args.port} from {where}", flush=True)
     # Werkzeug's threaded server is fine for a local demo; production uses gunicorn (Procfile).

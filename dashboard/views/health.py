@@ -13,7 +13,7 @@ from dashboard.formats import fmt_datetime
 from dashboard.health import LAG_WARNING_SECONDS
 from dashboard.vocab import grade
 
-__all__ = ["health_tiles", "health_grids", "lag_tile"]
+__all__ = ["health_tiles", "health_grids", "lag_tile", "role_tile"]
 
 
 def lag_tile(health: Mapping, tile_id: str):
@@ -32,8 +32,20 @@ def lag_tile(health: Mapping, tile_id: str):
                 tile_id=tile_id)
 
 
-def health_tiles(health: Mapping, *, id_prefix: str) -> dbc.Row:
-    """Odoo version and edition, apps installed (missing ones make their KPIs read n/a), replica lag."""
+def role_tile(role: Mapping, tile_id: str):
+    """The replica's database role: read-only on target; one that can write is a warning when a setting
+    allows it, critical otherwise (the app refuses to start on it)."""
+    if not role["can_write"]:
+        return tile("Replica role", "read-only", grade("on_target"), phrase=role["reason"], tile_id=tile_id)
+    allowed = role["allowed"]
+    return tile("Replica role", "can write", grade("warning" if allowed else "critical"), phrase=role["reason"],
+                lines=["Allowed by ODOO_DASH_ALLOW_WRITABLE_REPLICA_ROLE" if allowed else "Not allowed: use a SELECT-only role"],
+                tile_id=tile_id)
+
+
+def health_tiles(health: Mapping, *, id_prefix: str, role: Mapping | None = None) -> dbc.Row:
+    """Odoo version and edition, apps installed (missing ones make their KPIs read n/a), replica lag, and
+    the replica role's check when there is one (``dashboard.health.replica_role``: PostgreSQL only)."""
     apps = health["apps"]
     missing = [a["name"] for a in apps if not a["installed"]]
     apps_tile = tile("Apps that matter", f"{len(apps) - len(missing)} of {len(apps)}",
@@ -43,7 +55,10 @@ def health_tiles(health: Mapping, *, id_prefix: str) -> dbc.Row:
     odoo = tile("Odoo version", health["odoo_series"], grade("on_target"), phrase="Supported series",
                 lines=[f"{health['edition']} edition · base module {health.get('base_version') or 'version unknown'}"],
                 tile_id=f"{id_prefix}-version")
-    return tile_grid([odoo, apps_tile, lag_tile(health, f"{id_prefix}-lag")])
+    tiles = [odoo, apps_tile, lag_tile(health, f"{id_prefix}-lag")]
+    if role is not None:
+        tiles.append(role_tile(role, f"{id_prefix}-role"))
+    return tile_grid(tiles)
 
 
 def _rows_note(info: Mapping) -> str:

@@ -46,3 +46,17 @@ def test_write_times_are_shown_in_the_display_zone():
     assert [(r["rows"], r["counted"]) for r in grids["health-tables"].rowData] == [(1200, "planner estimate"),
                                                                                   (None, "table missing")]
     assert "Newest change per domain (Europe/Berlin)" in _texts(row)
+
+
+ROLE = {"role": "odoo_ro", "can_write": False, "allowed": False, "reason": "replica role 'odoo_ro' is read-only (SELECT on 9 of 9 Odoo tables)"}
+
+
+def test_the_replica_role_tile_grades_what_the_role_may_do():
+    assert "Replica role" not in _texts(health_tiles(HEALTH, id_prefix="health-tile"))  # SQLite: nothing checked
+    texts = _texts(health_tiles(HEALTH, id_prefix="health-tile", role=ROLE))
+    assert "read-only" in texts and "✓ replica role 'odoo_ro' is read-only (SELECT on 9 of 9 Odoo tables)" in texts
+    writer = {**ROLE, "can_write": True, "reason": "replica role 'postgres' is a superuser"}
+    texts = _texts(health_tiles(HEALTH, id_prefix="health-tile", role=writer))
+    assert "✕ replica role 'postgres' is a superuser" in texts and "Not allowed: use a SELECT-only role" in texts
+    texts = _texts(health_tiles(HEALTH, id_prefix="health-tile", role={**writer, "allowed": True}))
+    assert "! replica role 'postgres' is a superuser" in texts and "Allowed by ODOO_DASH_ALLOW_WRITABLE_REPLICA_ROLE" in texts
