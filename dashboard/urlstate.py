@@ -1,124 +1,84 @@
-"""The one URL-state parser and its validators: ids, dates, periods, choices and limits.
+"""The one URL-state parser: a page's query parameters, each with its type from ``dashboard.validation``.
 
 A page declares its query parameters once (``{"site": id_param("site"), "days": days_param(), ...}``);
 ``parse_query`` returns the clean values and one notice per bad value, each naming the value and what
-is shown instead. Callbacks re-validate the stores the browser holds with the same validators
-(``Invalid`` -> refuse the update). Nothing from a URL reaches a query without passing through here.
+is shown instead. Callbacks declare the stores the browser holds with the same types
+(``validation.store(name, schema)`` in ``@accepts``). Nothing from a URL reaches a query without passing here.
+The value validators live in ``dashboard.validation`` and are re-exported here for the pages.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
+
+from pydantic import TypeAdapter, ValidationError
+
+from dashboard.validation import (
+    MAX_DAYS,
+    MAX_ID,
+    MAX_PAST_DAYS,
+    MIN_DAYS,
+    Day,
+    Days,
+    Invalid,
+    RecordId,
+    _shown,
+    as_id,
+    choice,
+    first_reason,
+    parse_choice,
+    parse_date,
+    parse_days,
+    parse_id,
+    parse_limit,
+)
 
 __all__ = ["Invalid", "Param", "as_id", "parse_id", "parse_date", "parse_days", "parse_choice", "parse_limit",
            "id_param", "date_param", "days_param", "choice_param", "parse_query", "href", "period_days",
            "MIN_DAYS", "MAX_DAYS", "PERIOD_CHOICES", "DEFAULT_DAYS", "MAX_PAST_DAYS", "MAX_ID"]
 
-MIN_DAYS, MAX_DAYS = 1, 90  # every page accepts any period in this range
 PERIOD_CHOICES = (7, 14, 28, 30, 90)  # what the period pickers offer
 DEFAULT_DAYS = 30
-MAX_PAST_DAYS = 3650
-MAX_ID = 2**31 - 1  # Odoo ids are PostgreSQL integers
-
-
-class Invalid(ValueError):
-    """A value that does not pass a validator; ``str`` says why, for a notice."""
-
-
-def _shown(raw) -> str:
-    text = str(raw)
-    return repr(text if len(text) <= 24 else text[:21] + "...")
-
-
-def parse_id(raw) -> int:
-    """A record id: a positive integer (or its decimal text) below 2^31. Raises ``Invalid``."""
-    if isinstance(raw, bool):
-        raise Invalid(f"{_shown(raw)} is not an id")
-    if isinstance(raw, int):
-        value = raw
-    elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit() and len(raw.strip()) <= 10:
-        value = int(raw.strip())
-    else:
-        raise Invalid(f"{_shown(raw)} is not an id")
-    if not 0 < value <= MAX_ID:
-        raise Invalid(f"{_shown(raw)} is not an id")
-    return value
-
-
-def as_id(raw) -> int | None:
-    """``parse_id`` that answers None instead of raising."""
-    try:
-        return parse_id(raw)
-    except Invalid:
-        return None
-
-
-def parse_date(raw, today: date) -> date:
-    """An ISO day from ``today - MAX_PAST_DAYS`` to ``today``. Raises ``Invalid``."""
-    try:
-        day = date.fromisoformat(str(raw)) if not isinstance(raw, date) else raw
-    except ValueError:
-        raise Invalid(f"{_shown(raw)} is not a date (YYYY-MM-DD)") from None
-    if day > today:
-        raise Invalid(f"{day.isoformat()} is in the future")
-    if day < today - timedelta(days=MAX_PAST_DAYS):
-        raise Invalid(f"{day.isoformat()} is more than {MAX_PAST_DAYS // 365} years ago")
-    return day
-
-
-def parse_days(raw, low: int = MIN_DAYS, high: int = MAX_DAYS) -> int:
-    """A period length in whole days from ``low`` to ``high``. Raises ``Invalid``."""
-    try:
-        value = parse_id(raw)
-    except Invalid:
-        raise Invalid(f"{_shown(raw)} is not a number of days") from None
-    if not low <= value <= high:
-        raise Invalid(f"{value} days is outside {low} to {high} days")
-    return value
-
-
-def parse_choice(raw, allowed: Iterable[str], what: str = "choice") -> str:
-    """One of ``allowed`` (an allow-list). Raises ``Invalid``."""
-    if not isinstance(raw, str) or raw not in set(allowed):
-        raise Invalid(f"{_shown(raw)} is not a known {what}")
-    return raw
-
-
-def parse_limit(raw, high: int) -> int:
-    """A row limit from 1 to ``high``. Raises ``Invalid``."""
-    value = parse_id(raw)
-    if value > high:
-        raise Invalid(f"{value} rows is more than {high}")
-    return value
 
 
 @dataclass(frozen=True)
 class Param:
-    """One query parameter: its validator, its default and the words for what is shown instead."""
+    """One query parameter: its type (``dashboard.validation``), its default and the words for what is shown
+    instead of a bad value."""
 
-    parse: Callable[[Any, date], Any]
+    type: Any
     default: Callable[[date], Any]
     fallback: str  # "showing today", "no site filter", ...
+    adapter: TypeAdapter = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "adapter", TypeAdapter(self.type))
+
+    def parse(self, raw, today: date):
+        """The clean value of ``raw``; raises ``Invalid`` with the validator's words."""
+        try:
+            return self.adapter.validate_python(raw, context={"today": today})
+        except ValidationError as error:
+            raise Invalid(first_reason(error)) from None
 
 
 def id_param(what: str, fallback: str | None = None) -> Param:
-    return Param(lambda raw, _today: parse_id(raw), lambda _today: None, fallback or f"no {what} chosen")
+    return Param(RecordId, lambda _today: None, fallback or f"no {what} chosen")
 
 
 def date_param() -> Param:
-    return Param(parse_date, lambda today: today, "showing today")
+    return Param(Day, lambda today: today, "showing today")
 
 
 def days_param(default: int = DEFAULT_DAYS) -> Param:
-    return Param(lambda raw, _today: parse_days(raw), lambda _today: default, f"showing {default} days")
+    return Param(Days, lambda _today: default, f"showing {default} days")
 
 
 def choice_param(allowed: Iterable[str], default: str | None, what: str, fallback: str | None = None) -> Param:
-    allowed = tuple(allowed)
-    return Param(lambda raw, _today: parse_choice(raw, allowed, what), lambda _today: default,
+    return Param(choice(allowed, what), lambda _today: default,
                  fallback or (f"showing {default}" if default else f"no {what}"))
 
 
@@ -129,7 +89,7 @@ def parse_query(query: Mapping[str, Any], params: Mapping[str, Param], today: da
     values, notices = {}, []
     for name, param in params.items():
         raw = query.get(name)
-        if raw in (None, ""):
+        if raw is None or raw == "":
             values[name] = param.default(today)
             continue
         try:
