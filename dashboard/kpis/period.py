@@ -30,6 +30,11 @@ class Period:
     def __post_init__(self):
         if not 1 <= self.days <= MAX_DAYS:
             raise ValueError(f"days must be between 1 and {MAX_DAYS}")
+        # Its first day and the midnight after its last (a day's margin for the zone) must be dates.
+        if not date.min + timedelta(days=self.days) <= self.as_of <= date.max - timedelta(days=2):
+            raise ValueError(f"as_of {self.as_of.isoformat()} is outside the dates a period of {self.days} days "
+                             f"can cover ({(date.min + timedelta(days=self.days)).isoformat()} to "
+                             f"{(date.max - timedelta(days=2)).isoformat()})")
         ZoneInfo(self.tz)  # raises on an unknown zone
 
     @property
