@@ -4,6 +4,12 @@ Signed-out requests: a page GET is sent to ``/login?next=<path>``; Dash endpoint
 ``/_reload-hash``) and any non-GET get 401 JSON. Signed-in callback POSTs must be JSON and may
 only write components of pages the user's role can open (``roles.page_of_component``); anything
 else is refused with 403 and an audit row.
+
+A malformed callback request never reaches Dash: a body that is not JSON, nests deeper than
+``MAX_DEPTH`` or is not in the shape Dash reads (``validation.CallbackRequest``), or whose inputs and
+states do not match its callback's count, gets 400; an output no callback writes gets 404. A callback
+input that does not pass its declared type (``validation.accepts``) answers 400 too; a missing Dash
+component file 404. Each refusal logs one line.
 """
 from __future__ import annotations
 
@@ -11,13 +17,18 @@ import json
 import logging
 from urllib.parse import urlencode
 
-from flask import jsonify, redirect, request
+import dash
+from dash.exceptions import DependencyException
+from flask import current_app, jsonify, redirect, request
 from flask_login import current_user
+from pydantic import ValidationError
 
 from dashboard.auth.roles import can_open, page_of_component
 from dashboard.extensions import state
+from dashboard.validation import NOT_UNDERSTOOD, ROUTER_INPUTS, BadInput, CallbackRequest, first_reason, json_depth
 
-__all__ = ["PUBLIC_PATHS", "is_public", "callback_output_ids", "init_guard", "audit_denied"]
+__all__ = ["PUBLIC_PATHS", "is_public", "callback_output_ids", "init_guard", "audit_denied",
+           "MAX_DEPTH"]
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +37,10 @@ PUBLIC_PATHS = frozenset({"/login", "/healthz", "/readyz", "/assets/00-bootstrap
                           "/_favicon.ico"})
 _DASH_INTERNAL = ("_dash-", "_reload-hash")
 CALLBACK_SUFFIX = "/_dash-update-component"
+MAX_DEPTH = 64  # no callback input nests deeper (a plotly clickData is about 5)
+DASH_KEY = "odoo_dash_app"  # server.extensions: the Dash app, for its callback map
+# Dash's own page router (its inputs are checked with ``validation.ROUTER_INPUTS``).
+_ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
 
 
 def is_public(path: str) -> bool:
@@ -107,15 +122,56 @@ def _signed_out():
     return jsonify(error="signed out"), 401
 
 
+def _malformed(reason: str):
+    log.warning("malformed callback request from %s: %s", request.remote_addr, reason)
+    return jsonify(error="malformed callback request"), 400
+
+
+def _read_body():
+    """``(body, None)``: the parsed JSON of a callback request in Dash's shape; else ``(None, reason)``."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # json gives up on very deep nesting before Dash would
+        return None, "nested too deeply"
+    if json_depth(body, MAX_DEPTH) > MAX_DEPTH:
+        return None, "nested too deeply"
+    try:
+        CallbackRequest.model_validate(body)
+    except ValidationError as error:
+        return None, first_reason(error)
+    return body, None
+
+
+def _dash_callback(body: dict):
+    """``(None, None)`` when Dash has a callback for ``body["output"]`` taking its inputs and states, else
+    ``(status, reason)``."""
+    app = current_app.extensions.get(DASH_KEY)
+    if app is None:
+        return None, None
+    callback = app.callback_map.get(body["output"])
+    if callback is None:
+        return 404, "no callback writes this output"
+    for part in ("inputs", "state"):
+        if len(body.get(part, [])) != len(callback[part]):
+            return 400, f"{part}: {len(body.get(part, []))} given for {len(callback[part])}"
+    if body["output"] == _ROUTER_OUTPUT:
+        try:
+            ROUTER_INPUTS.validate_python(body["inputs"][:2])
+        except ValidationError as error:
+            return 400, f"page router {first_reason(error)}"
+    return None, None
+
+
 def _check_callback():
     if request.mimetype != "application/json":
         return jsonify(error="callbacks must be JSON"), 415
-    body = request.get_json(silent=True)
+    body, reason = _read_body()
+    if body is None:
+        return _malformed(reason)
     try:
         ids = callback_output_ids(body)
     except BadCallback as error:
-        log.warning("malformed callback request from %s: %s", request.remote_addr, error)
-        return jsonify(error="malformed callback request"), 400
+        return _malformed(str(error))
     access = current_user.access
     for component_id in ids:
         page = page_of_component(component_id)
@@ -125,6 +181,12 @@ def _check_callback():
         if page and not can_open(access.role, page):
             audit_denied(access, f"output={_short(component_id)} page={page} reason=forbidden_page")
             return jsonify(error="forbidden"), 403
+    status, reason = _dash_callback(body)
+    if status == 404:
+        log.warning("unknown callback from %s: output=%s", request.remote_addr, _short(body["output"]))
+        return jsonify(error="no such callback"), 404
+    if status is not None:
+        return _malformed(reason)
     return None
 
 
@@ -144,6 +206,25 @@ def guard():
     return None
 
 
+def _bad_input(error: BadInput):
+    log.warning("bad callback input from %s: %s", request.remote_addr, error.reason)
+    return jsonify(error=NOT_UNDERSTOOD), 400
+
+
+def _missing_file(error: DependencyException):
+    log.warning("no such Dash component file: %s", request.path[:200])
+    return jsonify(error="not found"), 404
+
+
 def init_guard(server) -> None:
-    """Install the guard as the server's first ``before_request`` hook."""
+    """Install the guard as the server's first ``before_request`` hook, and the answers to a callback input
+    that does not pass its type (400) and to a Dash component file that does not exist (404)."""
     server.before_request_funcs.setdefault(None, []).insert(0, guard)
+    server.register_error_handler(BadInput, _bad_input)
+    server.register_error_handler(DependencyException, _missing_file)
+
+
+@dash.hooks.setup()
+def _attach_dash(app) -> None:
+    """Every Dash app, as it is built, lets the guard of its server read its callback map."""
+    app.server.extensions[DASH_KEY] = app
