@@ -21,6 +21,7 @@ from dashboard.formats import fmt_amount
 from dashboard.page_entry import open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import Invalid, parse_id, parse_query
+from dashboard.validation import RecordId, accepts, store
 from dashboard.views.finance import (
     AGING,
     CATEGORY_COLUMNS,
@@ -39,6 +40,7 @@ from dashboard.views.finance import (
 )
 
 spec = register(__name__, "customer")  # dash.register_page (Dash Pages imports only files that name it)
+STORE = store("CustomerStore", CUSTOMER_QUERY, partner=RecordId)  # what the layout wrote: the browser holds it
 LIMIT = 200
 
 
@@ -102,6 +104,7 @@ def _block(cid: int, company: dict, *, tiles, categories, invoices, layers, open
 @callback(dict(blocks=Output(spec.id("blocks"), "children"), fresh=Output(spec.id("freshness"), "children")),
           inputs=dict(data=Input(spec.id("params"), "data")))
 @guarded(spec.key)
+@accepts(data=STORE)
 def _body(data, *, access):
     """The customer's blocks, after checking again on the server what the caller may see: the data of each
     query is restricted to the caller's companies, so a forged customer or company shows nothing of another's."""

@@ -23,9 +23,11 @@ from dashboard.formats import fmt_date
 from dashboard.kpis.catalogue import HEADLINE_COMPANY_KPIS, HEADLINE_SITE_KPIS
 from dashboard.pages_registry import register
 from dashboard.urlstate import PERIOD_CHOICES, Invalid, parse_date, parse_days, parse_id
+from dashboard.validation import Click, Day, Days, Flag, OptionalId, Scale, accepts, store
 from dashboard.views.executive import (
     HEADLINE,
     NO_TREND_KPIS,
+    PARAMS,
     PARTNER_KPIS,
     PLANT_METRICS,
     SCOPES,
@@ -58,6 +60,7 @@ from dashboard.views.executive_panels import (
 spec = register(__name__, "executive")  # Dash's register_page (Dash only imports page files naming it)
 ID = spec.id
 TITLE = "Executive overview"
+VIEW = store("ExecutiveView", PARAMS)  # the view the layout wrote: the browser holds it
 
 
 def _filters(view: View, sites, comps):
@@ -183,6 +186,7 @@ def _weekly(access, view: View) -> dict:
                       company=Input(ID("company"), "value"), site=Input(ID("site"), "value")),
           state=dict(data=State(ID("view"), "data")), prevent_initial_call=True)
 @guarded(spec.key)
+@accepts(as_of=Day | None, days=Days | None, company=OptionalId, site=OptionalId, data=VIEW)
 def _to_url(as_of, days, company, site, data, *, access):
     """A filter a person changed -> the URL. A new company clears the site; a new company or site closes
     the KPI detail; nothing changed (a re-rendered dropdown) navigates nowhere."""
@@ -205,6 +209,7 @@ def _to_url(as_of, days, company, site, data, *, access):
           inputs=dict(site_click=Input(ID("heatmap"), "clickData"), company_click=Input(ID("company-heatmap"), "clickData")),
           state=dict(data=State(ID("view"), "data")), prevent_initial_call=True)
 @guarded(spec.key)
+@accepts(site_click=Click, company_click=Click, data=VIEW)
 def _drill(site_click, company_click, data, *, access):
     """A heat map cell -> the plant page (plant KPIs of a site) or this page's detail, same period."""
     view = _view(data)
@@ -222,6 +227,7 @@ def _drill(site_click, company_click, data, *, access):
                       sites_style=Output(ID("heatmap"), "style"), companies_style=Output(ID("company-heatmap"), "style")),
           inputs=dict(data=Input(ID("view"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
+@accepts(data=VIEW, scale=Scale)
 def _heatmaps(data, scale=1, *, access):
     view, scale = _view(data), screen_scale(scale)
     cat = service.catalogue()
@@ -259,6 +265,7 @@ def _heatmaps(data, scale=1, *, access):
 
 @callback(Output(ID("exceptions"), "children"), inputs=dict(data=Input(ID("view"), "data")))
 @guarded(spec.key)
+@accepts(data=VIEW)
 def _exceptions(data, *, access):
     """The worst exceptions, their age in weeks from the 13-month series (its own callback, so the heat maps
     never wait for that slowest query)."""
@@ -300,6 +307,7 @@ clientside_callback(ClientsideFunction("executive", "watchTrends"), Output(ID("t
           inputs=dict(data=Input(ID("view"), "data"), shown=Input(ID("trends-shown"), "data"),
                       scale=Input(SCALE_STORE, "data")), prevent_initial_call=True)
 @guarded(spec.key)
+@accepts(data=VIEW, shown=Flag, scale=Scale)
 def _trends(data, shown, scale=1, *, access):
     """The weekly trends of the headline KPIs, once their section is in view (nobody pays 13 charts that
     nobody scrolls to)."""
@@ -324,6 +332,7 @@ def _trends(data, shown, scale=1, *, access):
 
 @callback(Output(ID("detail"), "children"), inputs=dict(data=Input(ID("view"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
+@accepts(data=VIEW, scale=Scale)
 def _detail(data, scale=1, *, access):
     """The drilled KPI: its tile, formula and owner, the per-partner breakdown and the weekly trend."""
     view = _view(data)

@@ -27,6 +27,7 @@ from dashboard.figures import SCALE_STORE, for_screen, graph_style, screen_scale
 from dashboard.page_entry import open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import as_id, parse_query
+from dashboard.validation import Click, Days, OptionalId, Scale, accepts, store
 from dashboard.views.finance import (
     AGING_COLUMNS,
     FINANCE_KPIS,
@@ -47,6 +48,8 @@ from dashboard.views.finance import (
 )
 
 spec = register(__name__, "finance")  # dash.register_page (Dash Pages imports only files that name it)
+STORE = store("FinanceStore", FINANCE_QUERY)  # the view the layout wrote: the browser holds it
+CELLS = dict[str, dict[str, list]] | None  # each company's heat map row and column ids
 OVERDUE_LIMIT = 200
 HEATMAP = spec.id("heatmap")  # pattern id type: {"type": HEATMAP, "company": id}
 
@@ -94,6 +97,7 @@ def layout(**query):
           inputs=dict(company=Input(spec.id("company"), "value"), days=Input(spec.id("days"), "value")),
           state=dict(params=State(spec.id("params"), "data")), prevent_initial_call=True)
 @guarded(spec.key)
+@accepts(company=OptionalId, days=Days | None, params=STORE)
 def _to_url(company, days, params, *, access):
     """Controls -> URL: the page re-renders from the URL (validated again there)."""
     current = params or {}
@@ -106,6 +110,7 @@ def _to_url(company, days, params, *, access):
           state=dict(params=State(spec.id("params"), "data"), cells=State(spec.id("cells"), "data")),
           prevent_initial_call=True)
 @guarded(spec.key)
+@accepts(clicks=list[Click] | None, params=STORE, cells=CELLS)
 def _open_cell(clicks, params, cells, *, access):
     """A heat map cell -> the customer page for that category and period (plotly reports positions; ``cells``
     holds each company's row and column ids; the customer page checks the scope again)."""
@@ -159,6 +164,7 @@ def _block(company_id: int, company: dict, *, tiles, heatmap, width, aging, over
 
 @callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
+@accepts(data=STORE, scale=Scale)
 def _body(data, scale=None, *, access):
     """Every company block, after checking again on the server what the caller may see (the store is the
     browser's). Rendered once per role, scope, view, screen scale and data."""

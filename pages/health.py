@@ -7,6 +7,7 @@ from dashboard import service
 from dashboard.auth import guarded, page_access
 from dashboard.health import replica_role
 from dashboard.pages_registry import register
+from dashboard.validation import Anything, accepts
 from dashboard.views.health import health_grids, health_tiles
 
 spec = register(__name__, "health")
@@ -25,6 +26,7 @@ def layout(**_query):
 @callback(output=dict(body=Output(spec.id("body"), "children"), fresh=Output(spec.id("freshness"), "children")),
           inputs=dict(_mounted=Input(spec.id("body"), "id")))
 @guarded(spec.key)
+@accepts(_mounted=Anything)
 def _body(_mounted, *, access):
     try:
         health = service.data_health(access)

@@ -10,6 +10,7 @@ from dashboard.figures import SCALE_STORE, for_screen, graph_style, screen_scale
 from dashboard.pages_registry import register
 from dashboard.shell import nav_pages
 from dashboard.urlstate import DEFAULT_DAYS
+from dashboard.validation import Anything, Scale, accepts
 from dashboard.views.home import company_tiles, health_line, home_kpis, kpi_heading, page_cards, site_heatmap, site_kpis
 
 spec = register(__name__, "home")
@@ -39,6 +40,7 @@ def layout(**_query):
 @callback(output=dict(kpis=Output(spec.id("kpis"), "children"), fresh=Output(spec.id("freshness"), "children")),
           inputs=dict(_mounted=Input(spec.id("kpis"), "id"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
+@accepts(_mounted=Anything, scale=Scale)
 def _kpis(_mounted, scale=None, *, access):
     """The role's KPIs for the last 30 days: per company as tiles, per site as a heat map. Rendered once per
     role, scope, day, screen scale and data (the key below)."""
@@ -76,6 +78,7 @@ def _kpis(_mounted, scale=None, *, access):
 
 @callback(Output(spec.id("health"), "children"), Input(spec.id("health"), "id"))
 @guarded(spec.key)
+@accepts(_mounted=Anything)
 def _health(_mounted, *, access):
     try:
         health = service.data_health(access)

@@ -25,6 +25,7 @@ from dashboard.figures import SCALE_STORE, empty_figure, for_screen, graph_style
 from dashboard.page_entry import choose_site, open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import as_id, parse_query, period_days
+from dashboard.validation import Click, Days, OptionalId, Rows, Scale, accepts, choice, store
 from dashboard.views.plant import (
     LATE_COLUMNS,
     METRIC_LABELS,
@@ -46,6 +47,7 @@ from dashboard.views.plant import (
 )
 
 spec = register(__name__, "plant")  # dash.register_page (Dash Pages imports only files that name it)
+STORE = store("PlantStore", PLANT_QUERY)  # the view the layout wrote: the browser holds it
 LATE_LIMIT = 200
 
 
@@ -101,6 +103,7 @@ csv_export(spec.id("late"))
                       days=Input(spec.id("days"), "value")),
           state=dict(params=State(spec.id("params"), "data")), prevent_initial_call=True)
 @guarded(spec.key)
+@accepts(site=OptionalId, metric=choice(METRICS, "metric") | None, days=Days | None, params=STORE)
 def _to_url(site, metric, days, params, *, access):
     """Controls -> URL: the page re-renders from the URL (validated again there)."""
     current = params or {}
@@ -113,6 +116,7 @@ def _to_url(site, metric, days, params, *, access):
           state=dict(params=State(spec.id("params"), "data"), rows=State(spec.id("rows"), "data")),
           prevent_initial_call=True)
 @guarded(spec.key)
+@accepts(click=Click, params=STORE, rows=Rows)
 def _open_workcenter(click, params, rows, *, access):
     """A heat map cell -> its work center's page for the same period (plotly reports the cell's row
     position; ``rows`` holds the work center of each; the work center page checks the scope again)."""
@@ -141,6 +145,7 @@ def _only(message) -> dict:
 
 @callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
+@accepts(data=STORE, scale=Scale)
 def _body(data, scale=None, *, access):
     """Everything about one site, after checking again on the server that the caller may see it (the
     store is the browser's). Rendered once per role, scope, view, screen scale and data (``_parts``)."""

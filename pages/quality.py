@@ -28,6 +28,7 @@ from dashboard.figures import SCALE_STORE, empty_figure, for_screen, graph_style
 from dashboard.page_entry import choose_site, open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import parse_query, period_days
+from dashboard.validation import Days, OptionalId, Scale, accepts, choice, store
 from dashboard.views.plant import heatmap_min_width, index_results
 from dashboard.views.quality import (
     ALERT_COLUMNS,
@@ -51,6 +52,7 @@ from dashboard.views.quality import (
 )
 
 spec = register(__name__, "quality")  # dash.register_page (Dash Pages imports only files that name it)
+STORE = store("QualityStore", QUALITY_QUERY)  # the view the layout wrote: the browser holds it
 _FIGURES = ("trend", "pareto", "heatmap")
 
 
@@ -111,6 +113,7 @@ def layout(**query):
                       days=Input(spec.id("days"), "value")),
           state=dict(params=State(spec.id("params"), "data")), prevent_initial_call=True)
 @guarded(spec.key)
+@accepts(site=OptionalId, by=choice(PARETO_BY, "grouping") | None, days=Days | None, params=STORE)
 def _to_url(site, by, days, params, *, access):
     """Controls -> URL: the page re-renders from it (validated again there)."""
     current = params or {}
@@ -149,6 +152,7 @@ def _nc_section(has_app: bool, trend: dict | None, alerts: list, scale: float):
 
 @callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
+@accepts(data=STORE, scale=Scale)
 def _body(data, scale=None, *, access):
     """Everything about one site, after checking again on the server that the caller may see it (the store
     is the browser's). Rendered once per role, scope, view, screen scale and data."""

@@ -1,6 +1,8 @@
 """Supply chain: the headline tiles, the vendor x week OTIF heat map (13 weeks, worst vendors first), late
 purchase lines, stockouts and the customer side (customer OTIF by site and customer, open late sale lines).
 The view lives in the URL (``?company=&site=&days=&as_of=``); a vendor row or cell opens its page."""
+from typing import Literal
+
 from dash import Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -11,6 +13,7 @@ from dashboard.figures import SCALE_STORE, empty_figure, for_screen, graph_style
 from dashboard.page_entry import open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import as_id, parse_query
+from dashboard.validation import Click, Days, OptionalId, Rows, Scale, accepts, store
 from dashboard.views.plant import index_results
 from dashboard.views.supply import (
     CATEGORY_COLUMNS,
@@ -38,6 +41,7 @@ from dashboard.views.supply import (
 )
 
 spec = register(__name__, "supply")  # dash.register_page (Dash Pages imports only files that name it)
+STORE = store("SupplyStore", SUPPLY_QUERY)  # the view the layout wrote: the browser holds it
 LIMIT = 200
 _ALL = "all"
 
@@ -143,6 +147,7 @@ def _id_or_none(value):
                       days=Input(spec.id("days"), "value")),
           state=dict(params=State(spec.id("params"), "data")), prevent_initial_call=True)
 @guarded(spec.key)
+@accepts(company=OptionalId | Literal["all"], site=OptionalId | Literal["all"], days=Days | None, params=STORE)
 def _to_url(company, site, days, params, *, access):
     """Filters -> URL (the page re-renders from it, validated again there). A new company clears the site."""
     current = params or {}
@@ -158,6 +163,7 @@ def _to_url(company, site, days, params, *, access):
           state=dict(params=State(spec.id("params"), "data"), rows=State(spec.id("rows"), "data")),
           prevent_initial_call=True)
 @guarded(spec.key)
+@accepts(click=Click, params=STORE, rows=Rows)
 def _open_vendor(click, params, rows, *, access):
     """A heat map cell -> its vendor's page (the vendor page checks the scope again)."""
     try:
@@ -190,6 +196,7 @@ def _capped(rows, what: str, default: str) -> str:
 
 @callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
+@accepts(data=STORE, scale=Scale)
 def _body(data, scale=None, *, access):
     """The page's figures and tables for the URL's filters, after checking again on the server that the caller
     may see the company and site (the store is the browser's). Rendered once per role, scope, view, screen

@@ -14,6 +14,7 @@ from dashboard.figures import SCALE_STORE, for_screen, graph_style, kpi_trend, s
 from dashboard.page_entry import open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import Invalid, as_id, href, parse_id, parse_query
+from dashboard.validation import Days, RecordId, Scale, accepts, store
 from dashboard.views.plant import index_results
 from dashboard.views.supply import (
     LEAD_COLUMNS,
@@ -31,6 +32,7 @@ from dashboard.views.supply import (
 )
 
 spec = register(__name__, "vendor")  # dash.register_page (Dash Pages imports only files that name it)
+STORE = store("VendorStore", VENDOR_QUERY, partner_id=RecordId)  # what the layout wrote: the browser holds it
 LIMIT = 500
 _KPIS = ("supplier_otif", "late_po_lines")
 
@@ -104,6 +106,7 @@ def _scope(access, data):
 @callback(Output(spec.id("nav"), "search"), inputs=dict(days=Input(spec.id("days"), "value")),
           state=dict(data=State(spec.id("params"), "data")), prevent_initial_call=True)
 @guarded(spec.key)
+@accepts(days=Days | None, data=STORE)
 def _to_url(days, data, *, access):
     """Period -> URL (the page re-renders from it)."""
     if days == (data or {}).get("days"):
@@ -123,6 +126,7 @@ _UNCHANGED = {k: [no_update] * len(v) if isinstance(v, list) else no_update for 
 
 @callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
+@accepts(data=STORE, scale=Scale)
 def _body(data, scale=None, *, access):
     """The vendor's tiles, trend, lead times and lines, after checking on the server that it is in scope."""
     try:

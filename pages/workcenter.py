@@ -12,6 +12,7 @@ from dashboard.figures import SCALE_STORE, for_screen, graph_style, kpi_trend, o
 from dashboard.page_entry import open_page
 from dashboard.pages_registry import register
 from dashboard.urlstate import Invalid, as_id, href, parse_id, parse_query
+from dashboard.validation import Days, OptionalId, RecordId, Rows, Scale, accepts, store
 from dashboard.views.plant import OEE_KPIS, plant_href
 from dashboard.views.workcenter import (
     WO_COLUMNS,
@@ -24,6 +25,7 @@ from dashboard.views.workcenter import (
 )
 
 spec = register(__name__, "workcenter")  # dash.register_page (Dash Pages imports only files that name it)
+STORE = store("WorkcenterStore", WORKCENTER_QUERY, workcenter_id=RecordId)  # what the layout wrote: the browser holds it
 
 
 
@@ -94,6 +96,7 @@ def _scope(access, data):
           state=dict(data=State(spec.id("params"), "data"), wo=State(spec.id("selected"), "data")),
           prevent_initial_call=True)
 @guarded(spec.key)
+@accepts(days=Days | None, data=STORE, wo=OptionalId)
 def _to_url(days, data, wo, *, access):
     """Period -> URL (the page re-renders from it; the opened work order stays)."""
     if days == (data or {}).get("days"):
@@ -112,6 +115,7 @@ _UNCHANGED = {k: [no_update] * len(v) if isinstance(v, list) else no_update for 
 
 @callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
+@accepts(data=STORE, scale=Scale)
 def _body(data, scale=None, *, access):
     """The work center's figures and work orders, after checking on the server that it is in scope. Rendered
     once per role, scope, view, screen scale and data (the key below)."""
@@ -161,6 +165,7 @@ def _body(data, scale=None, *, access):
           inputs=dict(rows=Input(spec.id("wo-table"), "selectedRows"), data=Input(spec.id("params"), "data")),
           state=dict(selected=State(spec.id("selected"), "data")))
 @guarded(spec.key)
+@accepts(rows=Rows, data=STORE, selected=OptionalId)
 def _work_order(rows, data, selected, *, access):
     """The clicked (or bookmarked) work order, only when it belongs to this work center in the caller's scope."""
     picked = rows[0].get("id") if isinstance(rows, list) and rows and isinstance(rows[0], dict) else None

@@ -13,6 +13,7 @@ from dashboard import create_app, service
 from dashboard.extensions import STATE_KEY
 from dashboard.formats import fmt_value
 from dashboard.settings import Settings
+from dashboard.validation import BadInput
 from helpers.tree import find_id
 
 DIST_SITES = {4, 5}  # the demo's distribution company (2) owns the Neuss and Atlanta centres
@@ -91,11 +92,13 @@ def test_a_scoped_executive_sees_only_their_company_and_a_tampered_store_is_refu
     assert {row["id"].split("-")[1] for row in find_id(out["table"], "executive-cells").rowData} == {"4", "5", "2"}
     exceptions = str(page._exceptions(data=data))
     assert "Plzen" not in exceptions and "Stuttgart" not in exceptions
-    for tampered in (dict(data, site=2, kpi="supplier_otif"), dict(data, company=1), dict(data, days=3000)):
+    # Out of scope: well formed, refused by the scope check. Malformed: refused at the callback's boundary (400).
+    for tampered, refusal in ((dict(data, site=2, kpi="supplier_otif"), PreventUpdate), (dict(data, company=1), PreventUpdate),
+                              (dict(data, days=3000), BadInput), (dict(data, company=[1]), BadInput), ("view", BadInput)):
         for callback in (page._heatmaps, page._exceptions, page._detail):
-            with pytest.raises(PreventUpdate):
+            with pytest.raises(refusal):
                 callback(data=tampered)
-        with pytest.raises(PreventUpdate):
+        with pytest.raises(refusal):
             page._trends(data=tampered, shown=True)
 
 
