@@ -192,9 +192,14 @@ class Replica:
 
     @contextmanager
     def connect(self, what: str = "query"):
-        """A read-only connection; any database failure leaves as a ``DataError``."""
-        with translated_errors(what, self.outage), self.engine.connect() as conn:
-            yield conn
+        """A read-only connection; any database failure leaves as a ``DataError``. While the replica is out,
+        one query at a time tries it and the others fail at once (``data_access.outage``)."""
+        probe = self.outage.enter()
+        try:
+            with translated_errors(what, self.outage), self.engine.connect() as conn:
+                yield conn
+        finally:
+            self.outage.leave(probe)
 
     @property
     def info(self) -> OdooInfo:

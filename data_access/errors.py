@@ -112,12 +112,12 @@ def translated_errors(what: str, outage=None):
         yield
     except DataError as error:
         if outage is not None and isinstance(error, ReplicaUnavailable):
-            outage.failed(what, error.reason, error.detail)
+            outage.failed(what, error)
         raise
     except (sa_exc.SQLAlchemyError, OSError) as error:
         mapped = translate(error)
         if outage is not None and isinstance(mapped, ReplicaUnavailable):
-            outage.failed(what, mapped.reason, mapped.detail)
+            outage.failed(what, mapped)
         else:
             statement = getattr(error, "statement", None)
             params = getattr(error, "params", None)

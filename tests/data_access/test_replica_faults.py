@@ -105,6 +105,23 @@ def test_three_concurrent_queries_on_a_silent_replica_all_return_in_time(replica
     assert replica.run(company_names) == ["One"]
 
 
+def test_during_an_outage_one_query_probes_and_the_others_fail_at_once(replica, proxy):
+    replica.run(company_names)
+    proxy.mode = "silent"
+    assert isinstance(timed(replica.run, company_names)[0], ReplicaUnavailable)  # the outage begins
+    with ThreadPoolExecutor(1) as pool:
+        probe = pool.submit(timed, replica.run, company_names)
+        time.sleep(0.3)
+        error, took = timed(replica.run, company_names)
+        assert isinstance(error, ReplicaUnavailable) and took < 0.2, (error, took)
+        assert "another query is probing the replica" in str(error)
+        error, took = probe.result()
+    assert isinstance(error, ReplicaUnavailable) and took < BUDGET_S
+    proxy.mode = "forward"
+    assert replica.run(company_names) == ["One"]  # the next probe finds it back
+    assert replica.outage.down_since is None
+
+
 def test_replica_down_fails_fast_and_recovers(replica, proxy):
     replica.run(company_names)
     proxy.mode = "down"
