@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dash
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.settings import Settings
 
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         ensure_demo_replica(settings)
 
     server = Flask("dashboard", instance_path=str(settings.instance_path))
+    if settings.proxy_count:  # client address and scheme from the configured proxies' headers, no one else's
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
     server.config.update(
         SECRET_KEY=settings.secret_key or _demo_secret(settings),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from limits import parse_many
+
 __all__ = ["Settings", "SettingsError", "ENV_PREFIX", "parse_bool"]
 
 ENV_PREFIX = "ODOO_DASH_"
@@ -42,7 +44,9 @@ class Settings:
     statement_timeout_ms: int = _setting(15000, "Time limit of every replica query, in milliseconds.")
     pool_size: int = _setting(5, "Replica connections kept open per worker process (PostgreSQL; up to 5 more on bursts).")
     kpi_parallel: int = _setting(3, "KPI families one computation runs at once, each on its own replica connection (1: one by one).")
-    allow_writable_replica_role: bool = _setting(False, "Start even if the replica's role can write (superuser, pg_write_all_data, INSERT/UPDATE/DELETE/TRUNCATE on an Odoo table), with a warning. Default: refuse.")
+    allow_writable_replica_role: bool = _setting(
+        False, "Start even if the replica's role can write (superuser, pg_write_all_data, INSERT/UPDATE/DELETE/TRUNCATE"
+               " on an Odoo table), with a warning. Default: refuse.")
     # --- what the replica's data means here
     timezone: str = _setting("UTC", "Display time zone: where days begin for periods and daily buckets (IANA name).")
     lang: str = _setting("en_US", "Language for Odoo's translated names, with en_US as fallback.")
@@ -62,6 +66,12 @@ class Settings:
     # --- sign-in sessions
     session_hours: int = _setting(12, "Lifetime of a login session, in hours.")
     secure_cookies: bool = _setting(True, "Send session cookies over HTTPS only. Demo mode turns it off (served on plain HTTP locally).")
+    # --- sign-in abuse and client addresses
+    proxy_count: int = _setting(0, "Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: those headers are ignored).")
+    login_limits_address: str = _setting("20 per minute; 60 per hour; 200 per day",
+                                         "Failed sign-ins one client address may make, per window (Flask-Limiter syntax); then 429 until one frees.")
+    login_limits_user: str = _setting("5 per minute; 10 per 15 minutes; 30 per day",
+                                      "Failed sign-ins one client address may make for one username, per window (Flask-Limiter syntax).")
     # --- demo and logging
     demo_scale: int = _setting(1, "Size of the embedded demo replica (1 = default demo).")
     log_level: str = _setting("INFO", "Python logging level.")
@@ -128,6 +138,13 @@ class Settings:
             raise SettingsError("pool_size must be at least 1")
         if not 1 <= self.kpi_parallel <= self.pool_size + 5:
             raise SettingsError(f"kpi_parallel must be 1 to pool_size + 5 ({self.pool_size + 5})")
+        if not 0 <= self.proxy_count <= 5:
+            raise SettingsError("proxy_count must be 0 to 5 (the reverse proxies in front of the app)")
+        for name in ("login_limits_address", "login_limits_user"):
+            try:
+                parse_many(getattr(self, name))
+            except ValueError:
+                raise SettingsError(f"{name} must be limits like '5 per minute; 30 per day', not {getattr(self, name)!r}") from None
         if self.demo_scale < 1:
             raise SettingsError("demo_scale must be at least 1")
         try:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, select, update
+from sqlalchemy import create_engine, event, insert, select, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
@@ -395,15 +395,3 @@ class AppStore:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [AuditEntry(r.id, r.at, r.username, r.event, r.detail, r.remote_addr) for r in rows]
-
-    def count_failures(self, since: datetime, username: str | None = None, remote_addr: str | None = None) -> int:
-        """How many 'login_failed' rows since ``since`` for this username or this address."""
-        query = select(func.count()).select_from(audit_log).where(
-            audit_log.c.event == "login_failed", audit_log.c.at >= since
-        )
-        if username is not None:
-            query = query.where(audit_log.c.username == normalize_username(username)[:64])
-        if remote_addr is not None:
-            query = query.where(audit_log.c.remote_addr == str(remote_addr)[:64])
-        with self.engine.connect() as conn:
-            return int(conn.execute(query).scalar_one())

@@ -1,7 +1,7 @@
 """Authentication and authorisation, server side and deny by default.
 
-``init_app(server, app_state)`` attaches flask-login, the sign-in views, the request guard, the
-security headers and the error page. Pages and callbacks ask ``page_access(page)`` /
+``init_app(server, app_state)`` attaches flask-login, the sign-in views, the request guard, sign-in
+throttling, the security headers and the error page. Pages and callbacks ask ``page_access(page)`` /
 ``@guarded(page)``; nothing here trusts what the browser says about who it is.
 """
 from __future__ import annotations
@@ -20,8 +20,9 @@ from dashboard.auth.errors import init_errors
 from dashboard.auth.guard import audit_denied, init_guard
 from dashboard.auth.headers import init_headers, use_dash_script_hashes
 from dashboard.auth.roles import PAGE_ROLES, can_open
+from dashboard.auth.throttle import init_throttle
 from dashboard.auth.users import LoginUser, load_user  # noqa: F401 (registers the user loader)
-from dashboard.auth.views import bp
+from dashboard.auth.views import bp, throttled
 from dashboard.extensions import STATE_KEY, login_manager
 
 __all__ = ["init_app", "use_dash_script_hashes", "current_access", "page_access", "guarded"]
@@ -60,6 +61,7 @@ def init_app(server, app_state) -> None:
     login_manager._session_identifier_generator = _session_identifier
     server.register_blueprint(bp)
     init_guard(server)
+    init_throttle(server, settings, on_breach=throttled)
     init_headers(server, hsts=settings.secure_cookies)
     init_errors(server)
     if settings.demo_mode:

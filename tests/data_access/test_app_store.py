@@ -1,18 +1,12 @@
 """The app store on SQLite and PostgreSQL: users, password checks, session epochs, audit log."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from werkzeug.security import generate_password_hash
 
 from data_access.app_store import AppStore, AppStoreError, DuplicateUser, UnknownUser
 from data_access.app_store_schema import app_user
 from helpers.pg import drop_database, fresh_database, worker_suffix
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
@@ -143,17 +137,6 @@ def test_audit_rows_newest_first_and_user_events(store):
     assert store.recent_audit(2)[1].remote_addr == "10.0.0.1"
     with pytest.raises(AppStoreError):
         store.audit("hacked")
-
-
-def test_count_failures(store):
-    since = _utcnow() - timedelta(minutes=1)
-    for _ in range(3):
-        store.audit("login_failed", "ann", remote_addr="10.0.0.1")
-    store.audit("login_failed", "bob", remote_addr="10.0.0.2")
-    store.audit("login", "ann", remote_addr="10.0.0.1")
-    assert store.count_failures(since, username="ANN") == 3
-    assert store.count_failures(since, remote_addr="10.0.0.2") == 1
-    assert store.count_failures(_utcnow() + timedelta(minutes=1), username="ann") == 0
 
 
 def test_demo_users(store):
