@@ -82,7 +82,9 @@ def as_id(raw) -> int | None:
 def parse_date(raw, today: date) -> date:
     """An ISO day from ``today - MAX_PAST_DAYS`` to ``today``. Raises ``Invalid``."""
     try:
-        day = raw if isinstance(raw, date) else date.fromisoformat(raw if isinstance(raw, str) else str(raw))
+        if not isinstance(raw, (str, date)):
+            raise ValueError(raw)
+        day = raw if isinstance(raw, date) else date.fromisoformat(raw)
     except ValueError:
         raise Invalid(f"{_shown(raw)} is not a date (YYYY-MM-DD)") from None
     if day > today:

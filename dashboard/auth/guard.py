@@ -149,8 +149,13 @@ def _dash_callback(body: dict):
     if app is None:
         return None, None
     callback = app.callback_map.get(body["output"])
-    if callback is None:
+    if callback is None or "callback" not in callback:  # a clientside callback has no server function
         return 404, "no callback writes this output"
+    written = body["output"][2:-2].split("...") if body["output"].startswith("..") else [body["output"]]
+    outputs = body.get("outputs")
+    if not callback.get("no_output") and (outputs is None or (len(written) > 1 and (
+            not isinstance(outputs, list) or len(outputs) != len(written)))):
+        return 400, f"outputs do not match the {len(written)} the output names"
     for part in ("inputs", "state"):
         if len(body.get(part, [])) != len(callback[part]):
             return 400, f"{part}: {len(body.get(part, []))} given for {len(callback[part])}"
