@@ -13,9 +13,11 @@ from dataclasses import dataclass
 import dash_ag_grid as dag
 from dash import Input, Output, clientside_callback, html
 
+from dashboard.vocab import GRADES
+
 __all__ = ["Column", "data_grid", "csv_export"]
 
-_GRADE_KEYS = ("on_target", "tolerance", "warning", "critical", "no_data", "unavailable")
+_GRADE_KEYS = tuple(GRADES)  # every grade of the vocabulary, the plain measure's too
 
 
 @dataclass(frozen=True)

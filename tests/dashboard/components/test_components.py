@@ -14,7 +14,7 @@ from dashboard.components import (
 )
 from dashboard.components.notices import not_found
 from dashboard.kpis.catalogue import Catalogue
-from dashboard.vocab import GRADES
+from dashboard.vocab import GRADES, legend_grades
 from helpers.tree import texts as _texts
 
 
@@ -89,4 +89,5 @@ def test_problem_page_has_header_notice_and_way_back():
 
 def test_legend_lists_every_grade_with_icon():
     texts = _texts(legend("▲▼ change"))
-    assert all(g.word in texts and g.icon in texts for g in GRADES.values()) and "▲▼ change" in texts
+    assert all(g.word in texts and g.icon in texts for g in legend_grades()) and "▲▼ change" in texts
+    assert GRADES["measure"].word not in texts  # a plain measure is not a status
