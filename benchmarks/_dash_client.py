@@ -45,6 +45,11 @@ LABELS = {
     "home-kpis.children": "home KPIs",
     "home-health.children": "home health",
     "health-body.children": "data health",
+    "supply-heatmap.figure": "supply body",
+    "vendor-trend.figure": "vendor body",
+    "quality-pareto.figure": "quality body",
+    "finance-blocks.children": "finance body",
+    "customer-blocks.children": "customer body",
 }
 
 

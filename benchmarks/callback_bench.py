@@ -13,14 +13,18 @@ buffers are warm), then for each callback:
   warm: --requests more, one after another: p50 / p95 / max.
 Callbacks: the page layouts (Dash Pages' router), executive heat maps / exceptions / detail (detail of
 --detail-kpi for the first company) / trends (as sent once their section is scrolled into view), plant
-body (first site), work center body (the plant's first work center), home KPIs for the executive and the
-plant roles. Last, the executive page's first view as a browser on a tall screen makes it on an empty
-cache: the layout, then all its callbacks and the trends fired together.
+body (first site), work center body (the plant's first work center), supply chain body and the late
+vendor's page, quality body (first site) and the layout of its most scrapped lot, finance body and the
+page of the first customer it links, home KPIs for the executive and the plant roles. Last, the executive
+page's first view as a browser on a tall screen makes it on an empty cache: the layout, then all its
+callbacks and the trends fired together.
 Targets (issue 8, at scale 100): executive heat map on an empty cache <= 3 s; every callback warm p95 <= 50 ms.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
 
 from _app import LoopbackError, Server
@@ -28,6 +32,7 @@ from _common import database_name, git_commit, machine, now_utc, summary, verdic
 from _dash_client import SCROLLED, Client, Outcome
 
 from data_access.admin import database_size
+from data_access.demo.scenario import STORY
 
 COLD_TARGET_S = 3.0
 WARM_P95_TARGET_S = 0.050
@@ -54,6 +59,16 @@ def _call(client: Client, path: str, search: str, label: str):
         print(f"  could not open {path}{search}: {outcome.error}")
         return None
     return client.page_call(page, label)
+
+
+def _first_link(client: Client, path: str, label: str, pattern: str) -> str | None:
+    """The first id of ``pattern`` (a link such as ``/quality/lot/(\\d+)``) in the response of callback ``label``."""
+    page, _ = client.open(path, "")
+    for outcome in client.callbacks(page.calls, keep_body=True) if page else []:
+        if outcome.label == label and isinstance(outcome.body, dict):
+            found = re.search(pattern, json.dumps(outcome.body))
+            return found.group(1) if found else None
+    return None
 
 
 def main(argv=None) -> int:
@@ -102,6 +117,14 @@ def run(args, server: Server) -> int:
         (f"executive detail ({args.detail_kpi})", execu, "/executive", detail_search, "executive detail"),
         ("layout plant", plant, "/plant", "", None),
         ("plant body", plant, "/plant", "", "plant body"),
+        ("layout supply", execu, "/supply", "", None),
+        ("supply body", execu, "/supply", "", "supply body"),
+        ("layout vendor (the late vendor)", execu, f"/supply/vendor/{STORY['late_vendor_id']}", "", None),
+        ("vendor body (the late vendor)", execu, f"/supply/vendor/{STORY['late_vendor_id']}", "", "vendor body"),
+        ("layout quality", execu, "/quality", "", None),
+        ("quality body", execu, "/quality", "", "quality body"),
+        ("layout finance", execu, "/finance", "", None),
+        ("finance body", execu, "/finance", "", "finance body"),
         ("home KPIs (executive)", execu, "/", "", "home KPIs"),
         ("home KPIs (plant)", plant, "/", "", "home KPIs"),
     ]
@@ -109,6 +132,15 @@ def run(args, server: Server) -> int:
         at = next(i for i, t in enumerate(targets) if t[0] == "plant body") + 1
         targets[at:at] = [("layout work center", plant, f"/plant/workcenter/{wc_ids[0]}", "", None),
                         ("work center body", plant, f"/plant/workcenter/{wc_ids[0]}", "", "work center body")]
+    lot = _first_link(execu, "/quality", "quality body", r"/quality/lot/(\d+)")
+    if lot:
+        at = next(i for i, t in enumerate(targets) if t[0] == "quality body") + 1
+        targets[at:at] = [("layout lot (most scrapped)", execu, f"/quality/lot/{lot}", "", None)]
+    customer = _first_link(execu, "/finance", "finance body", r"/finance/customer/(\d+)")
+    if customer:
+        at = next(i for i, t in enumerate(targets) if t[0] == "finance body") + 1
+        targets[at:at] = [("layout customer", execu, f"/finance/customer/{customer}", "", None),
+                          ("customer body", execu, f"/finance/customer/{customer}", "", "customer body")]
     for _name, client, path, search, label in targets:  # priming: each page's callbacks twice
         for _ in range(2):
             page, _ = client.open(path, search)

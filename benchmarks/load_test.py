@@ -18,8 +18,9 @@ The run, --seconds long. Each user (half executive role, half plant role) arrive
 --think-max seconds: the page's HTML, /_dash-layout, /_dash-dependencies; then repeatedly opens a page as
 the browser does (Dash Pages' router callback, then every callback the page fires at once; an executive
 page view scrolls to the trends one time in two), thinks --think-min..--think-max seconds, and opens the
-next. Pages: executive role 35 % executive (one view in five a KPI detail), 25 % plant, 20 % work
-center, 20 % home; plant role 45 % plant, 35 % work center, 20 % home; sites and work centers at random.
+next. Pages: executive role 26 % executive (one view in five a KPI detail), 15 % plant, 10 % work
+center, 15 % home, 12 % supply chain (all sites or one), 10 % quality (a site), 12 % finance (all
+companies or one); plant role 45 % plant, 35 % work center, 20 % home; sites and work centers at random.
 TVs: no TV board exists yet, so a TV is simulated as a signed-in plant-role session that opened the plant
 page of one site (round robin) and posts the plant body callback every --tv-interval seconds.
 At --expire-at seconds the cache expires under load: by default every entry is aged past its TTL (what
@@ -55,7 +56,8 @@ from data_access.admin import database_size
 P95_TARGET_S = 0.5
 RSS_TARGET_MB = 300
 DETAIL_KPIS = ("customer_otif", "supplier_otif", "gross_margin_pct", "overdue_receivables")
-MIX = {"executive": (("executive", 35), ("plant", 25), ("workcenter", 20), ("home", 20)),
+MIX = {"executive": (("executive", 26), ("plant", 15), ("workcenter", 10), ("home", 15), ("supply", 12), ("quality", 10),
+                     ("finance", 12)),
        "plant": (("plant", 45), ("workcenter", 35), ("home", 20))}
 SIGN_IN_LABELS = ("sign-in form", "sign-in")
 TV_LABEL = "TV: plant body poll"
@@ -104,6 +106,12 @@ class Catalog:
             return "/plant", f"?site={rng.choice(self.sites)}" if self.sites else ""
         if page == "workcenter" and self.workcenters:
             return f"/plant/workcenter/{rng.choice(self.workcenters)}", ""
+        if page == "supply":
+            return "/supply", f"?site={rng.choice(self.sites)}" if self.sites and rng.random() < 0.5 else ""
+        if page == "quality":
+            return "/quality", f"?site={rng.choice(self.sites)}" if self.sites else ""
+        if page == "finance":
+            return "/finance", f"?company={rng.choice(self.companies)}" if self.companies and rng.random() < 0.5 else ""
         return "/", ""
 
     def every_variant(self) -> list[tuple[str, str]]:
@@ -111,6 +119,8 @@ class Catalog:
         out += [("/executive", f"?company={c}&kpi={k}") for c in self.companies for k in DETAIL_KPIS]
         out += [("/plant", f"?site={s}") for s in self.sites]
         out += [(f"/plant/workcenter/{w}", "") for w in self.workcenters]
+        out += [("/supply", ""), ("/finance", "")] + [("/supply", f"?site={s}") for s in self.sites]
+        out += [("/quality", f"?site={s}") for s in self.sites] + [("/finance", f"?company={c}") for c in self.companies]
         return out
 
 
