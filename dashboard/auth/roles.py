@@ -54,6 +54,11 @@ PAGES: dict[str, PageSpec] = {p.key: p for p in (
              nav=False, description="One customer: margin, open invoices by age."),
     PageSpec("health", "/health", "Data health", frozenset({"admin"}), 90,
              description="Odoo version, installed apps, table sizes, freshness and replica lag."),
+    # The shop-floor TV board: a wall display's session opens its own board; users preview boards of their sites.
+    PageSpec("tv", "/tv", "TV board", frozenset({"plant", "executive", "admin"}), 80, nav=False,
+             description="One site's rotating large-type board: status, output, OEE, downtime, exceptions."),
+    PageSpec("displays", "/admin/displays", "Displays", frozenset({"admin"}), 91,
+             description="Wall displays: their site, playlist and token; add, revoke, rotate, preview."),
     # Dash Pages' own 404 page (module ``not_found_404``): every signed-in user may see it.
     PageSpec("notfound", "/404", "Not found", _ALL, 99, nav=False),
 )}
