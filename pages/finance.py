@@ -17,8 +17,7 @@ from dashboard.components import (
     freshness,
     legend,
     not_found,
-    notices,
-    page_header,
+    page_frame,
     period_field,
     problem_page,
     tile_grid,
@@ -81,14 +80,8 @@ def layout(**query):
                             notices=notes)
     params["as_of"] = params["as_of"].isoformat()
     shown = [companies[params["company"]]["name"]] if params["company"] else [c["name"] for c in companies.values()]
-    return html.Div([
-        dcc.Location(id=spec.id("nav"), refresh="callback-nav"),
-        dcc.Store(id=spec.id("params"), data=params),
-        dcc.Store(id=spec.id("cells")),
-        page_header("Finance", f"{' · '.join(shown)} · {params['days']} days ending {params['as_of']}",
-                    controls=_controls(params, companies), fresh_id=spec.id("freshness")),
-        notices(notes, id=spec.id("notice")),
-        html.Div(id=spec.id("message")),
+    return page_frame(spec, "Finance", f"{' · '.join(shown)} · {params['days']} days ending {params['as_of']}", params=params,
+                      notes=notes, controls=_controls(params, companies), stores=[dcc.Store(id=spec.id("cells"))], body=[
         dcc.Loading(html.Div(id=spec.id("blocks")), type="default"),
     ], className="plant-page finance-page")
 

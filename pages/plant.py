@@ -14,8 +14,7 @@ from dashboard.components import (
     graph,
     legend,
     not_found,
-    notices,
-    page_header,
+    page_frame,
     period_field,
     radio_group,
     site_field,
@@ -69,14 +68,8 @@ def layout(**query):
     if refused is not None:
         return refused
     params["as_of"] = params["as_of"].isoformat()
-    return html.Div([
-        dcc.Location(id=spec.id("nav"), refresh="callback-nav"),
-        dcc.Store(id=spec.id("params"), data=params),
-        dcc.Store(id=spec.id("rows")),
-        page_header("Plant", f"{site['name']} · {params['days']} days ending {params['as_of']}",
-                    controls=_controls(params, sites), fresh_id=spec.id("freshness")),
-        notices(notes, id=spec.id("notice")),
-        html.Div(id=spec.id("message")),
+    return page_frame(spec, "Plant", f"{site['name']} · {params['days']} days ending {params['as_of']}", params=params,
+                      notes=notes, controls=_controls(params, sites), stores=[dcc.Store(id=spec.id("rows"))], body=[
         html.Div([
             dcc.Loading(html.Div(id=spec.id("tiles")), type="dot"),
             html.Div([html.H4(id=spec.id("heatmap-title"), className="section-title"),

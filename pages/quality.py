@@ -17,8 +17,7 @@ from dashboard.components import (
     loading_graph,
     not_found,
     notice,
-    notices,
-    page_header,
+    page_frame,
     period_field,
     radio_group,
     site_field,
@@ -73,13 +72,8 @@ def layout(**query):
     if refused is not None:
         return refused
     params["as_of"] = params["as_of"].isoformat()
-    return html.Div([
-        dcc.Location(id=spec.id("nav"), refresh="callback-nav"),
-        dcc.Store(id=spec.id("params"), data=params),
-        page_header("Quality", f"{site['name']} · {params['days']} days ending {params['as_of']}",
-                    controls=_controls(params, sites), fresh_id=spec.id("freshness")),
-        notices(notes, id=spec.id("notice")),
-        html.Div(id=spec.id("message")),
+    return page_frame(spec, "Quality", f"{site['name']} · {params['days']} days ending {params['as_of']}", params=params,
+                      notes=notes, controls=_controls(params, sites), body=[
         html.Div([
             dcc.Loading(html.Div(id=spec.id("tiles")), type="dot"),
             dbc.Row([

@@ -95,14 +95,8 @@ def layout(**query):
     where = (sites[params["site"]]["name"] if params["site"] else
              companies[params["company"]]["name"] if params["company"] else "All your companies and sites")
     params["as_of"] = params["as_of"].isoformat()
-    return html.Div([
-        dcc.Location(id=spec.id("nav"), refresh="callback-nav"),
-        dcc.Store(id=spec.id("params"), data=params),
-        dcc.Store(id=spec.id("rows")),
-        comp.page_header("Supply chain", f"{where} · {params['days']} days ending {params['as_of']}",
-                         controls=_controls(params, companies, sites), fresh_id=spec.id("freshness")),
-        comp.notices(notes, id=spec.id("notice")),
-        html.Div(id=spec.id("message")),
+    return comp.page_frame(spec, "Supply chain", f"{where} · {params['days']} days ending {params['as_of']}", params=params,
+                           notes=notes, controls=_controls(params, companies, sites), stores=[dcc.Store(id=spec.id("rows"))], body=[
         html.Div([
             dcc.Loading(html.Div(id=spec.id("tiles")), type="dot"),
             _section("Supplier OTIF by vendor and week", "13 weeks ending the as-of day, worst vendors first. "

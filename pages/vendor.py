@@ -57,13 +57,8 @@ def layout(partner_id=None, **query):
         return comp.problem_page("Vendor", comp.not_found(f"Vendor {vendor_id}"), back=back, notices=notes)
     data = {"partner_id": vendor_id, "days": days, "as_of": as_of.isoformat()}
     period = comp.period_field(spec.id("days"), days)
-    return html.Div([
-        dcc.Location(id=spec.id("nav"), refresh="callback-nav"),
-        dcc.Store(id=spec.id("params"), data=data),
-        comp.page_header(name or f"Vendor {vendor_id}", f"Vendor · {days} days ending {data['as_of']}", controls=[period],
-                         fresh_id=spec.id("freshness"), back=(*back, spec.id("back"))),
-        comp.notices(notes, id=spec.id("notice")),
-        html.Div(id=spec.id("message")),
+    return comp.page_frame(spec, name or f"Vendor {vendor_id}", f"Vendor · {days} days ending {data['as_of']}", params=data,
+                           notes=notes, controls=[period], back=(*back, spec.id("back")), body=[
         html.Div([
             dcc.Loading(html.Div(id=spec.id("tiles")), type="dot"),
             dbc.Row([

@@ -48,15 +48,9 @@ def layout(workcenter_id=None, **query):
     data = {"workcenter_id": wc_id, "days": days, "as_of": as_of.isoformat()}
     back = plant_href(site_id, "oee", days, as_of)
     period = comp.period_field(spec.id("days"), days)
-    return html.Div([
-        dcc.Location(id=spec.id("nav"), refresh="callback-nav"),
-        dcc.Store(id=spec.id("params"), data=data),
-        dcc.Store(id=spec.id("selected"), data=params["wo"]),
-        dcc.Store(id=spec.id("url-sync")),
-        comp.page_header(wc["name"], f"{site['name'] if site else 'No site yet'} · {days} days ending {data['as_of']}",
-                    controls=[period], fresh_id=spec.id("freshness"), back=(back, "Plant", spec.id("back"))),
-        comp.notices(notes, id=spec.id("notice")),
-        html.Div(id=spec.id("message")),
+    return comp.page_frame(spec, wc["name"], f"{site['name'] if site else 'No site yet'} · {days} days ending {data['as_of']}",
+                           params=data, notes=notes, controls=[period], back=(back, "Plant", spec.id("back")),
+                           stores=[dcc.Store(id=spec.id("selected"), data=params["wo"]), dcc.Store(id=spec.id("url-sync"))], body=[
         html.Div([
             dcc.Loading(html.Div(id=spec.id("tiles")), type="dot"),
             dbc.Row([

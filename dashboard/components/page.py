@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard.components.notices import notices as notices_block
 
-__all__ = ["page_header", "problem_page"]
+__all__ = ["page_header", "page_frame", "problem_page"]
 
 
 def page_header(title, subtitle=None, *, controls=None, fresh_id: str | None = None, fresh=None,
@@ -30,6 +30,23 @@ def page_header(title, subtitle=None, *, controls=None, fresh_id: str | None = N
     if controls:
         parts.append(html.Div(controls, className="page-controls"))
     return html.Div(parts, className="page-header")
+
+
+def page_frame(spec, title, subtitle, *, params: dict, notes: Sequence[str] = (), controls=None, back: tuple | None = None,
+               stores: Sequence = (), body: Sequence = (), **attrs) -> html.Div:
+    """The frame of a page whose view lives in its URL: ``<key>-nav`` (a Location its callbacks point to
+    move the URL), ``<key>-params`` (the URL's parsed view, the store its body callback reads), any other
+    ``stores``, the header with ``<key>-freshness``, the URL's notices (``<key>-notice``), ``<key>-message``
+    (what the body cannot show, and why) and then ``body``; ``attrs`` go to the outer Div (``className``)."""
+    return html.Div([
+        dcc.Location(id=spec.id("nav"), refresh="callback-nav"),
+        dcc.Store(id=spec.id("params"), data=params),
+        *stores,
+        page_header(title, subtitle, controls=controls, back=back, fresh_id=spec.id("freshness")),
+        notices_block(notes, id=spec.id("notice")),
+        html.Div(id=spec.id("message")),
+        *body,
+    ], **attrs)
 
 
 def problem_page(title: str, message, *, back: tuple[str, str], notices: Sequence[str] = ()) -> html.Div:
