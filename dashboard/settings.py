@@ -72,6 +72,11 @@ class Settings:
                                          "Failed sign-ins one client address may make, per window (Flask-Limiter syntax); then 429 until one frees.")
     login_limits_user: str = _setting("5 per minute; 10 per 15 minutes; 30 per day",
                                       "Failed sign-ins one client address may make for one username, per window (Flask-Limiter syntax).")
+    # --- shop-floor TV boards
+    tv_shifts: str = _setting("06:00,14:00,22:00",
+                              "Shift start times of the TV boards' 'OEE this shift' (HH:MM, local display time zone, comma-separated).")
+    tv_reload_hour: int = _setting(3,
+                                   "Hour (0-23, display time zone) at which TV boards reload themselves each night, clearing what the browser holds.")
     # --- demo and logging
     demo_scale: int = _setting(1, "Size of the embedded demo replica (1 = default demo).")
     log_level: str = _setting("INFO", "Python logging level.")
@@ -145,6 +150,14 @@ class Settings:
                 parse_many(getattr(self, name))
             except ValueError:
                 raise SettingsError(f"{name} must be limits like '5 per minute; 30 per day', not {getattr(self, name)!r}") from None
+        if not 0 <= self.tv_reload_hour <= 23:
+            raise SettingsError("tv_reload_hour must be an hour from 0 to 23")
+        try:
+            from dashboard.shifts import parse_shifts
+
+            parse_shifts(self.tv_shifts)
+        except ValueError as error:
+            raise SettingsError(f"bad tv_shifts: {error}") from None
         if self.demo_scale < 1:
             raise SettingsError("demo_scale must be at least 1")
         try:
