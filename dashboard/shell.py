@@ -8,6 +8,7 @@ from dash import Input, Output, State, dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from dashboard.auth import current_access
+from dashboard.auth.display_session import is_display_access
 from dashboard.auth.roles import can_open
 from dashboard.figures import SCALE_STORE
 
@@ -44,7 +45,7 @@ def layout():
     """The root layout: evaluated per request, so the navigation matches who is signed in."""
     access = current_access()
     links, menu = [], None
-    if access is not None:
+    if access is not None and not is_display_access(access):  # a wall display has no navigation and no user
         links = [dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"], active="partial" if p["path"] != "/" else "exact",
                                          id=f"shell-nav-{p['page_key']}"))
                  for p in nav_pages(access.role)]

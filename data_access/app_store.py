@@ -1,4 +1,4 @@
-"""The app's own store: users (password hashes, role, company/site scope) and the audit log.
+"""The app's own store: users (password hashes, role, company/site scope), the audit log and (``displays``) the wall displays.
 
 A separate database from the Odoo replica: a SQLite file in the instance folder by default,
 PostgreSQL when ``store_url`` says so. The engine is created lazily in each process (a gunicorn
@@ -18,12 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, insert, select, update
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from data_access.app_store_schema import AUDIT_EVENTS, app_user, audit_log, metadata
+from data_access.app_store_schema import AUDIT_EVENTS, app_user, audit_log
 
 __all__ = [
     "AppStore",
@@ -185,20 +184,19 @@ class AppStore:
         return create_engine(parsed, pool_pre_ping=True, pool_size=2, max_overflow=3, pool_recycle=1800)
 
     def create_schema(self) -> AppStore:
-        """Create the tables when missing (idempotent, and safe when several workers start at once:
-        a worker that loses the race to create a table, or meets a lock, finds it there on the next
-        check); return self."""
-        for attempt in range(5):
-            try:
-                metadata.create_all(self.engine, checkfirst=True)
-                return self
-            except (sa_exc.OperationalError, sa_exc.ProgrammingError, sa_exc.IntegrityError) as error:
-                text = str(error).lower()
-                racing = "already exists" in text or "duplicate" in text or _is_lock_error(error)
-                if not racing or attempt == 4:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
+        """Bring the schema to this release's revision with the store's migrations (idempotent, and safe when
+        several workers start at once: ``store_migrations.upgrade``); return self."""
+        from data_access.store_migrations import upgrade
+
+        upgrade(self.engine)
         return self
+
+    @property
+    def displays(self):
+        """The wall displays kept in this store (``data_access.display_store.DisplayStore``)."""
+        from data_access.display_store import DisplayStore
+
+        return DisplayStore(self)
 
     def dispose(self) -> None:
         """Close this process's connections."""

@@ -1,9 +1,13 @@
-"""Tables of the app's own store (users and the audit log): never part of the Odoo replica."""
+"""Tables of the app's own store (users, wall displays and the audit log): never part of the Odoo replica.
+
+The schema is changed only by the Alembic migrations in ``data_access/migrations`` (``store_migrations``);
+these definitions are what the newest migration leaves, for the store's queries to use.
+"""
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text
 
-__all__ = ["metadata", "app_user", "audit_log", "AUDIT_EVENTS"]
+__all__ = ["metadata", "app_user", "audit_log", "display", "AUDIT_EVENTS"]
 
 metadata = MetaData()
 
@@ -35,6 +39,28 @@ audit_log = Table(
     Column("remote_addr", String(64), nullable=True),
 )
 
+display = Table(
+    "display",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False),
+    Column("site_id", Integer, nullable=False),  # stock.warehouse id on the replica
+    Column("company_id", Integer, nullable=True),  # the site's res.company (NULL: not known when added)
+    Column("playlist", Text, nullable=False),  # JSON [{"panel": key, "dwell_s": seconds}, ...]
+    Column("refresh_s", Integer, nullable=False),
+    Column("theme", String(16), nullable=False),
+    Column("active", Boolean, nullable=False),
+    # Only a SHA-256 of the token is kept; the prefix (a few characters of it) tells tokens apart in lists.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("token_prefix", String(8), nullable=False),
+    # Bumped by every rotation: display session cookies carry it, so an old cookie stops working.
+    Column("token_generation", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("token_rotated_at", DateTime, nullable=True),
+    Column("revoked_at", DateTime, nullable=True),
+    Column("last_seen_at", DateTime, nullable=True),
+)
+
 AUDIT_EVENTS = (
     "login",
     "login_failed",
@@ -44,4 +70,8 @@ AUDIT_EVENTS = (
     "user_disabled",
     "role_changed",
     "password_changed",
+    "display_added",
+    "display_revoked",
+    "display_rotated",
+    "display_opened",
 )

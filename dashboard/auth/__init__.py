@@ -15,6 +15,7 @@ from dash.exceptions import PreventUpdate
 from flask import has_request_context, request
 from flask_login import current_user
 
+from dashboard.auth import display_session, display_views
 from dashboard.auth.access import Access
 from dashboard.auth.errors import init_errors
 from dashboard.auth.guard import audit_denied, init_guard
@@ -60,8 +61,10 @@ def init_app(server, app_state) -> None:
     login_manager.session_protection = "strong"
     login_manager._session_identifier_generator = _session_identifier
     server.register_blueprint(bp)
+    server.register_blueprint(display_views.bp)
+    server.after_request(display_session.refresh_cookie)
     init_guard(server)
-    init_throttle(server, settings, on_breach=throttled)
+    init_throttle(server, settings, on_breach=throttled, on_token_breach=display_views.throttled)
     init_headers(server, hsts=settings.secure_cookies)
     init_errors(server)
     if settings.demo_mode:
@@ -72,12 +75,21 @@ def init_app(server, app_state) -> None:
 
 
 def current_access() -> Access | None:
-    """The signed-in user's role and scope for this request, or None (no request or signed out)."""
+    """The signed-in user's role and scope for this request; without a user, a display session's
+    (``display_session.board_access``: the plant role on the display's site); else None."""
     if not has_request_context():
         return None
-    if not current_user or not current_user.is_authenticated:
-        return None
-    return current_user.access
+    if current_user and current_user.is_authenticated:
+        return current_user.access
+    board = display_session.current_board()
+    return None if board is None else display_session.board_access(board)
+
+
+def _may_open(access: Access | None, page: str) -> bool:
+    """A user by role; a display session its board only."""
+    if access is None or not can_open(access.role, page):
+        return False
+    return page == "tv" or not display_session.is_display_access(access)
 
 
 def page_access(page: str) -> tuple[Access | None, str | None]:
@@ -88,7 +100,7 @@ def page_access(page: str) -> tuple[Access | None, str | None]:
     access = current_access()
     if access is None:
         return None, "signed_out"
-    if not can_open(access.role, page):
+    if not _may_open(access, page):
         audit_denied(access, f"page={page} reason=forbidden_page")
         return None, "forbidden"
     return access, None
@@ -107,7 +119,7 @@ def guarded(page: str):
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             access = current_access()
-            if access is None or not can_open(access.role, page):
+            if not _may_open(access, page):
                 if has_request_context():
                     audit_denied(access, f"callback={func.__name__} page={page} reason=forbidden_callback")
                 raise PreventUpdate

@@ -3,7 +3,8 @@
 Signed-out requests: a page GET is sent to ``/login?next=<path>``; Dash endpoints (``/_dash-*``,
 ``/_reload-hash``) and any non-GET get 401 JSON. Signed-in callback POSTs must be JSON and may
 only write components of pages the user's role can open (``roles.page_of_component``); anything
-else is refused with 403 and an audit row.
+else is refused with 403 and an audit row. Without a user, a wall display's session reaches only its
+board (``display_guard``); ``/tv/<token>`` (a display token's exchange) is public.
 
 A malformed callback request never reaches Dash: a body that is not JSON, nests deeper than
 ``MAX_DEPTH`` or is not in the shape Dash reads (``validation.CallbackRequest``), or whose inputs and
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from urllib.parse import urlencode
 
 import dash
@@ -23,11 +25,13 @@ from flask import current_app, jsonify, redirect, request
 from flask_login import current_user
 from pydantic import ValidationError
 
+from dashboard.auth.display_guard import display_guard, revoked
+from dashboard.auth.display_session import session_status
 from dashboard.auth.roles import can_open, page_of_component
 from dashboard.extensions import state
 from dashboard.validation import NOT_UNDERSTOOD, ROUTER_INPUTS, BadInput, CallbackRequest, first_reason, json_depth
 
-__all__ = ["PUBLIC_PATHS", "is_public", "callback_output_ids", "init_guard", "audit_denied",
+__all__ = ["PUBLIC_PATHS", "DISPLAY_TOKEN_PATH", "is_public", "callback_output_ids", "init_guard", "audit_denied",
            "MAX_DEPTH"]
 
 log = logging.getLogger(__name__)
@@ -43,9 +47,14 @@ DASH_KEY = "odoo_dash_app"  # server.extensions: the Dash app, for its callback 
 _ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
 
 
+# A display token's exchange (``display_views``): the one public path with a variable part, matched whole.
+DISPLAY_TOKEN_PATH = re.compile(r"/tv/[A-Za-z0-9_-]{20,100}")
+
+
 def is_public(path: str) -> bool:
-    """True for the explicit public routes only (exact paths: no prefix, so no dot-segment tricks)."""
-    return path in PUBLIC_PATHS
+    """True for the explicit public routes only (exact paths: no prefix, so no dot-segment tricks), and a
+    display token's exchange URL."""
+    return path in PUBLIC_PATHS or DISPLAY_TOKEN_PATH.fullmatch(path) is not None
 
 
 def _is_dash_internal(path: str) -> bool:
@@ -167,7 +176,9 @@ def _dash_callback(body: dict):
     return None, None
 
 
-def _check_callback():
+def _check_callback(access, may_write=None):
+    """None when the callback request may go to Dash, else the refusal. ``may_write(component_id, body)``, when
+    given, decides which components ``access`` may write (a display session's rule) instead of its role."""
     if request.mimetype != "application/json":
         return jsonify(error="callbacks must be JSON"), 415
     body, reason = _read_body()
@@ -177,13 +188,16 @@ def _check_callback():
         ids = callback_output_ids(body)
     except BadCallback as error:
         return _malformed(str(error))
-    access = current_user.access
     for component_id in ids:
         page = page_of_component(component_id)
         if page is None:
             audit_denied(access, f"output={_short(component_id)} reason=unknown_output")
             return jsonify(error="forbidden"), 403
-        if page and not can_open(access.role, page):
+        if may_write is not None:
+            if not may_write(component_id, body):
+                audit_denied(access, f"output={_short(component_id)} page={page or 'shared'} reason=display_session")
+                return jsonify(error="forbidden"), 403
+        elif page and not can_open(access.role, page):
             audit_denied(access, f"output={_short(component_id)} page={page} reason=forbidden_page")
             return jsonify(error="forbidden"), 403
     status, reason = _dash_callback(body)
@@ -201,14 +215,22 @@ def _short(component_id) -> str:
 
 
 def guard():
-    """Flask ``before_request`` hook: None lets the request through, else the refusal response."""
+    """Flask ``before_request`` hook: None lets the request through, else the refusal response.
+
+    A signed-in user is checked by role; without one, a display session (``display_session``) by
+    ``display_guard``; with neither, the request is signed out."""
     if is_public(request.path):
         return None
-    if not current_user.is_authenticated:
-        return _signed_out()
-    if request.method == "POST" and request.path.endswith(CALLBACK_SUFFIX):
-        return _check_callback()
-    return None
+    if current_user.is_authenticated:
+        if request.method == "POST" and request.path.endswith(CALLBACK_SUFFIX):
+            return _check_callback(current_user.access)
+        return None
+    status, board = session_status()
+    if status == "active":
+        return display_guard(board, _check_callback)
+    if status == "revoked":
+        return revoked()
+    return _signed_out()
 
 
 def _bad_input(error: BadInput):

@@ -11,7 +11,8 @@ number of reverse proxies put in X-Forwarded-For (``proxy_count``, applied with 
 ``create_app``), never a header a client sent itself.
 
 Counts live in Redis when ``cache_type`` is ``redis`` (shared by every worker; short socket timeouts),
-else in each process's memory. When Redis does not answer, Flask-Limiter counts in memory until it
+else in each process's memory. Wrong display tokens (``GET /tv/<token>`` answering 404) are counted per
+client address the same way, so display tokens cannot be guessed at speed. When Redis does not answer, Flask-Limiter counts in memory until it
 is back (one log line each way).
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dashboard.settings import Settings
 __all__ = ["init_throttle", "client_address", "address_and_username", "wait_text", "LOGIN_ENDPOINT"]
 
 LOGIN_ENDPOINT = "auth.login"
+DISPLAY_TOKEN_ENDPOINT = "display.open_display"
 REDIS_TIMEOUT_S = 0.5
 
 
@@ -64,8 +66,15 @@ def _storage(settings: Settings) -> tuple[str, dict]:
     return "memory://", {}
 
 
-def init_throttle(server, settings: Settings, on_breach: Callable[[str, RequestLimit], object]) -> Limiter:
-    """Attach a limiter to ``server`` that throttles failed POSTs to the sign-in view.
+def _not_found(response) -> bool:
+    return response.status_code == 404
+
+
+def init_throttle(server, settings: Settings, on_breach: Callable[[str, RequestLimit], object],
+                  on_token_breach: Callable[[str, RequestLimit], object] | None = None) -> Limiter:
+    """Attach a limiter to ``server`` that throttles failed POSTs to the sign-in view and, with
+    ``on_token_breach``, wrong display tokens (404s of ``GET /tv/<token>``) per client address over
+    ``login_limits_address``.
 
     ``on_breach(kind, limit)`` (``kind`` is ``"address"`` or ``"user"``) returns the 429 response.
     Returns the limiter (kept in ``server.extensions["limiter"]`` by Flask-Limiter).
@@ -82,11 +91,17 @@ def init_throttle(server, settings: Settings, on_breach: Callable[[str, RequestL
         headers_enabled=False,
     )
     limiter.init_app(server)
-    limiter.request_filter(lambda: request.endpoint != LOGIN_ENDPOINT)  # nothing else is looked at
+    watched = {LOGIN_ENDPOINT} | ({DISPLAY_TOKEN_ENDPOINT} if on_token_breach else set())
+    limiter.request_filter(lambda: request.endpoint not in watched)  # nothing else is looked at
     view = server.view_functions[LOGIN_ENDPOINT]
     view = limiter.limit(settings.login_limits_user, key_func=address_and_username, methods=["POST"],
                          deduct_when=_failed, on_breach=lambda limit: on_breach("user", limit))(view)
     view = limiter.limit(settings.login_limits_address, key_func=client_address, methods=["POST"],
                          deduct_when=_failed, on_breach=lambda limit: on_breach("address", limit))(view)
     server.view_functions[LOGIN_ENDPOINT] = view
+    if on_token_breach is not None:
+        token_view = server.view_functions[DISPLAY_TOKEN_ENDPOINT]
+        server.view_functions[DISPLAY_TOKEN_ENDPOINT] = limiter.limit(
+            settings.login_limits_address, key_func=client_address, methods=["GET"], deduct_when=_not_found,
+            on_breach=lambda limit: on_token_breach("token", limit))(token_view)
     return limiter
