@@ -124,6 +124,7 @@ class Server:
     workers: int | None = None
     log_level: str = "WARNING"
     passwords: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)  # more settings (name -> value), e.g. statement_timeout_ms
     base: str = ""
     command: str = ""
     workers_why: str = ""
@@ -159,6 +160,7 @@ class Server:
             "cache_type": "redis", "cache_url": self.cache_url, "instance_dir": str(tmp / "instance"),
             "secure_cookies": "false", "log_level": self.log_level,
             "allow_writable_replica_role": "true",  # benchmark databases on loopback, read as postgres
+            **self.extra,
         })
         env.update(PORT=str(port), WEB_CONCURRENCY=str(self.workers), BENCH_STATEMENTS_DIR=str(tmp / "statements"),
                    BENCH_REPLICA_DB=database_name(self.replica_url), PYTHONUNBUFFERED="1")

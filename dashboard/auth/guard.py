@@ -157,6 +157,11 @@ def _dash_callback(body: dict):
     app = current_app.extensions.get(DASH_KEY)
     if app is None:
         return None, None
+    if not app._got_first_request.get("setup_server"):
+        # Dash copies the @callback functions into callback_map on a worker's first request, in a hook that runs
+        # after this guard: a worker whose first request is a callback (a browser left open across a restart)
+        # would otherwise answer 404 to every known callback once.
+        app._setup_server()
     callback = app.callback_map.get(body["output"])
     if callback is None or "callback" not in callback:  # a clientside callback has no server function
         return 404, "no callback writes this output"

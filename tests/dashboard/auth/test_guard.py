@@ -221,3 +221,30 @@ def test_spoofed_forwarded_for_does_not_change_the_client(tmp_path):
     assert login(client, "ann").status_code == 302
     assert client.get("/", headers={"X-Forwarded-For": "6.6.6.6"}).status_code == 200
     store.dispose()
+
+
+def test_a_workers_first_request_may_be_a_callback(tmp_path):
+    """A browser left open across a restart posts callbacks to a worker that has served nothing yet: Dash fills
+    its callback map on the first request, after the guard; the guard must not answer 404 meanwhile. The session
+    cookie is made as a sign-in makes it, without a request reaching this app."""
+    from dashboard.auth import _session_identifier
+    from dashboard.extensions import STATE_KEY
+    from helpers.matrix import matrix_app
+
+    app = matrix_app(tmp_path, {})
+    server = app.server
+    user = server.extensions[STATE_KEY].store.find_user("m-admin")
+    headers = {"User-Agent": "first-request-test"}
+    with server.test_request_context("/", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        identifier = _session_identifier()
+    client = server.test_client()
+    with client.session_transaction() as session:
+        session.update({"_user_id": f"{user.id}:{user.auth_epoch}", "_fresh": True, "_id": identifier, "_permanent": True})
+    assert not app._got_first_request.get("setup_server")
+    body = {"output": "..home-kpis.children...home-freshness.children..",
+            "outputs": [{"id": "home-kpis", "property": "children"}, {"id": "home-freshness", "property": "children"}],
+            "inputs": [{"id": "home-kpis", "property": "id", "value": "home-kpis"},
+                       {"id": "screen-scale", "property": "data", "value": None}],
+            "state": [], "changedPropIds": []}
+    response = client.post("/_dash-update-component", json=body, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)[:200]
