@@ -37,7 +37,7 @@ GRADES: dict[str, Grade] = {g.key: g for g in (
     Grade("no_data", "No data", "–", "#6b7280", "#e2e5e9"),
     Grade("unavailable", "Unavailable", "⊘", "#6b7280", "#f1f2f4"),
     # Not a status: a plain measure no threshold judges (a quantity scrapped, a count), shown for information.
-    Grade("measure", "For information", "ℹ", "#3d5a80", "#dde6f1"),
+    Grade("measure", "For information", "Σ", "#3d5a80", "#dde6f1"),
 )}
 STATUS_KEYS = ("on_target", "tolerance", "warning", "critical", "no_data", "unavailable")
 

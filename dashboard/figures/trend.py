@@ -4,6 +4,7 @@ drawn as bucket means, so a long history never sends thousands of markers to the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from dashboard.figures.theme import band_colour, base_layout, empty_figure
 from dashboard.formats import fmt_value
@@ -69,6 +70,15 @@ def _hover(bucket: str, n: int) -> str:
     return ("Week of " if bucket == "week" else "") + "%{x|%Y-%m-%d}<br><b>%{customdata}</b><extra></extra>"
 
 
+def _tick_format(x: Sequence[str], bucket: str) -> str:
+    """Days ("%d %b", the day style of formats.fmt_day_short) for daily points and for weeks spanning under
+    half a year (13 weeks of months would repeat "Sep 2026" under two ticks); months ("%b %Y") beyond."""
+    if bucket == "day" or len(x) < 2:
+        return "%d %b"
+    span = (date.fromisoformat(x[-1][:10]) - date.fromisoformat(x[0][:10])).days
+    return "%d %b" if span < 183 else "%b %Y"
+
+
 def kpi_trend(points: Sequence[Mapping], definition, *, title: str | None = None, height: int = 230,
               empty_message: str = "No data in these weeks.", bucket: str = "week") -> dict:
     """A line of ``points`` (dicts with ``bucket`` ISO date and ``value``, any order) for one KPI, as a
@@ -107,8 +117,7 @@ def kpi_trend(points: Sequence[Mapping], definition, *, title: str | None = None
                 name=definition.label)
     layout = base_layout(
         height=height, title=heading, margin=dict(l=10, r=10, t=40, b=10), shapes=shapes,
-        xaxis=dict(type="date", showgrid=False, tickfont=dict(size=11, color=MUTED),
-                   tickformat="%d %b" if bucket == "day" else "%b %Y"),  # the day style of formats.fmt_day_short
+        xaxis=dict(type="date", showgrid=False, tickfont=dict(size=11, color=MUTED), tickformat=_tick_format(x, bucket)),
         yaxis=dict(range=[lo, hi], showgrid=False, tickfont=dict(size=11, color=MUTED),
                    tickformat=".0%" if definition.unit == "ratio" else "~s", fixedrange=True))
     if annotations:

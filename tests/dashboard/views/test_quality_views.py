@@ -99,7 +99,7 @@ def test_the_page_shows_the_excursion_and_its_lot_traces_to_the_vendor(app, as_u
     assert "First pass yield" in str(out["tiles"]) and "Nonconformances" not in str(out["nc"])
     # the scrapped quantity is a measure, not a status: its own neutral grade, never "no data"'s dash
     scrap = str(out["tiles"]).split("Scrapped in first pass", 1)[1]
-    assert "ℹ units scrapped" in scrap and "grade-measure" in scrap and "– " not in scrap.split("Cost", 1)[0]
+    assert "Σ units scrapped" in scrap and "grade-measure" in scrap and "– " not in scrap.split("Cost", 1)[0]
     assert find_id(out["nc"], "quality-nc-app") is not None  # the demo is Enterprise: alerts and closure time
     assert out["pareto"]["data"][0]["type"] == "bar" and out["trend"]["data"][0]["type"] == "scatter"
     assert out["products"] and out["lots"]
