@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-__all__ = ["Shift", "parse_shifts", "current_shift"]
+__all__ = ["Shift", "parse_shifts", "current_shift", "seconds_until"]
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -58,3 +58,12 @@ def current_shift(now: datetime, starts: tuple[time, ...], zone: ZoneInfo) -> Sh
         return instant.replace(tzinfo=UTC).astimezone(zone).strftime("%H:%M")
 
     return Shift(begin, end, f"{hhmm(begin)}–{hhmm(end)}")
+
+
+def seconds_until(hour: int, now: datetime, zone: ZoneInfo) -> int:
+    """Whole seconds from ``now`` (aware) to the next ``hour``:00 in ``zone`` (tomorrow's when it has passed)."""
+    local = now.astimezone(zone)
+    target = datetime.combine(local.date(), time(int(hour)), tzinfo=zone)
+    if target <= local:
+        target = datetime.combine(local.date() + timedelta(days=1), time(int(hour)), tzinfo=zone)
+    return max(int((target.astimezone(UTC) - now.astimezone(UTC)).total_seconds()), 1)

@@ -106,15 +106,15 @@ def late_summary(rows: Sequence[Mapping], limit: int | None = None) -> dict:
             "late": count["late"] + count["done_late"], "capped": limit is not None and len(rows) >= limit}
 
 
-def late_tile(summary: Mapping, tile_id: str | None = None):
-    """The late MOs tile: the count of late rows of the list, with their split."""
+def late_tile(summary: Mapping, tile_id: str | None = None, note: str = "Deadlines in the period, listed below"):
+    """The late MOs tile: the count of late rows of the list, with their split, then ``note``."""
     g = GRADES["critical" if summary["open"] else "warning" if summary["done"] else "on_target"]
     phrase = {"critical": "Open MOs past their deadline", "warning": "Finished after their deadline",
               "on_target": "No MO late"}[g.key]
     more = "+" if summary.get("capped") else ""
     return tile("Late MOs", f"{summary['late']}{more}", g, phrase=phrase, tile_id=tile_id,
                 lines=[f"{summary['open']} still open · {summary['done']} done late · {summary['at_risk']} at risk",
-                       "Deadlines in the period, listed below"])
+                       note])
 
 
 LATE_COLUMNS = [Column("mo", "MO", "link", pinned=True, width=150), Column("product", "Product"),

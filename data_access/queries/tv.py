@@ -37,7 +37,8 @@ def workcenter_activity(conn, schema, ctx: QueryContext, *, workcenter_ids,
 
     ``open_logs``: time logs without ``date_end`` started in ``[ctx.start - lookback_days, ctx.end)``, oldest
     first: ``id``, ``workcenter_id``, ``workorder_id``, ``loss_id``, ``loss`` (translated name), ``loss_type``,
-    ``date_start``. ``last_end``: the latest ``date_end`` of each work center's closed logs in that window.
+    ``date_start`` and ``blocks`` (its loss type is not one of ``RUNNING_LOSSES``: Odoo calls the work center
+    blocked). ``last_end``: the latest ``date_end`` of each work center's closed logs in that window.
     ``progress``: work orders in state ``progress`` (Odoo 17/18: started, running or paused) of MOs in the
     company scope: ``id``, ``workcenter_id``, ``name``, ``production_id``, ``production``, ``product``,
     ``date_start``. Company scope: the log's ``company_id``, the work order's MO's."""
@@ -70,7 +71,7 @@ def workcenter_activity(conn, schema, ctx: QueryContext, *, workcenter_ids,
         .where(wo.c.state == "progress", wo.c.workcenter_id.in_(wcs), sqlfuncs.in_ids(mo.c.company_id, ctx.company_ids))
         .order_by(wo.c.date_start, wo.c.id)
     ).mappings().all()
-    return {"open_logs": [dict(r) for r in open_logs],
+    return {"open_logs": [dict(r, blocks=r["loss_type"] not in RUNNING_LOSSES) for r in open_logs],
             "last_end": {int(wc): end for wc, end in last_end if end is not None},
             "progress": [dict(r) for r in progress]}
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dashboard.settings import Settings, SettingsError
-from dashboard.shifts import current_shift, parse_shifts
+from dashboard.shifts import current_shift, parse_shifts, seconds_until
 
 THREE = parse_shifts("14:00, 06:00,22:00")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -43,3 +43,9 @@ def test_current_shift_in_local_time_is_stored_in_utc():
     assert (night.start, night.end) == (datetime(2026, 3, 28, 21), datetime(2026, 3, 29, 4))
     one = current_shift(datetime(2026, 6, 10, 5, 0, tzinfo=UTC), parse_shifts("06:00"), BERLIN)
     assert (one.start, one.end) == (datetime(2026, 6, 10, 4), datetime(2026, 6, 11, 4))
+
+
+def test_seconds_until_the_nightly_reload_hour():
+    assert seconds_until(3, datetime(2026, 6, 10, 0, 30, tzinfo=UTC), BERLIN) == 30 * 60     # 02:30 local: at 03:00
+    assert seconds_until(3, datetime(2026, 6, 10, 1, 0, tzinfo=UTC), BERLIN) == 24 * 3600    # 03:00 local: tomorrow's
+    assert seconds_until(3, datetime(2026, 3, 28, 12, 0, tzinfo=UTC), BERLIN) == 13 * 3600   # across the change to summer time

@@ -84,6 +84,7 @@ def test_workcenter_activity(odoo_db):
     got = odoo_db.replica.run(workcenter_activity, TODAY, workcenter_ids=[1, 2, 3], lookback_days=7)
     assert [(r["id"], r["workcenter_id"], r["loss"], r["loss_type"], str(r["date_start"])[:16]) for r in got["open_logs"]] == [
         (1, 1, "Productive", "productive", "2026-06-10 08:00"), (2, 2, "Breakdown", "availability", "2026-06-10 09:30")]
+    assert [r["blocks"] for r in got["open_logs"]] == [False, True]
     assert {wc: str(end)[:16] for wc, end in got["last_end"].items()} == {2: "2026-06-10 09:30", 3: "2026-06-09 22:00"}
     assert [(r["id"], r["workcenter_id"], r["production"], r["product"]) for r in got["progress"]] == [(12, 1, "MO2", "Bracket")]
 
