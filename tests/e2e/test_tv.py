@@ -100,3 +100,20 @@ def test_screenshot_of_each_panel(app_duo, panel):
     assert "Loading…" not in body and PANELS[panel] in body
     screenshot(duo, f"tv-{panel}", sizes=TV_SIZES, settle_s=0.3)
     assert duo.get_logs() == []
+
+
+def test_a_display_board_says_it_was_revoked_at_its_next_refresh(app_duo, demo_app):
+    from dashboard.auth import display_session
+    from dashboard.extensions import STATE_KEY
+
+    duo = app_duo
+    store = demo_app.server.extensions[STATE_KEY].store
+    display, token = store.displays.add("Revoked TV", SITE, 1, [{"panel": "status", "dwell_s": 20}], 10, "dark", actor="test")
+    duo.driver.get(f"{duo.server_url}/tv/{token}")  # no sign-in: the display's own URL
+    duo.wait_for_element("#tv-board", timeout=30)
+    _wait(duo, lambda: _loaded(duo), "data as of shown")
+    assert not duo.find_element("#tv-revoked").is_displayed()
+    store.displays.revoke(display.id, actor="test")
+    display_session.forget(display.id)
+    _wait(duo, lambda: duo.find_element("#tv-revoked").is_displayed(), "the revoked screen", timeout=30)
+    assert "This display was revoked" in duo.find_element("#tv-revoked").text
