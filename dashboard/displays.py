@@ -9,7 +9,7 @@ from datetime import datetime
 from dashboard.auth import display_session
 from dashboard.tv_panels import DEFAULT_DWELL_S, DEFAULT_PLAYLIST, DEFAULT_REFRESH_S, MIN_REFRESH_S, PANELS, THEMES, parse_playlist
 
-__all__ = ["DisplayError", "Spec", "spec", "add", "revoke", "rotate", "rows", "display_url", "MAX_REFRESH_S"]
+__all__ = ["DisplayError", "Spec", "spec", "add", "revoke", "rotate", "rows", "display_url", "request_base", "MAX_REFRESH_S"]
 
 MAX_REFRESH_S = display_session.MAX_REFRESH_S
 MAX_ID = 2**31 - 1
@@ -51,6 +51,8 @@ def spec(name: str, site_id, panels: str | None = None, dwell_s=None, refresh_s=
 
 
 def _whole(value, what: str, low: int, high: int) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
@@ -94,6 +96,13 @@ def revoke(display_id, actor: str, store=None):
 def rotate(display_id, actor: str, store=None):
     """Give the active display a new token (the old one and its sessions stop); return it and the token."""
     return _change("rotate", display_id, actor, store)
+
+
+def request_base() -> str:
+    """This request's scheme and host (``https://ops.example.com``): the base of URLs shown in the browser."""
+    from flask import request
+
+    return request.host_url.rstrip("/")
 
 
 def display_url(token: str, base: str = "") -> str:
