@@ -92,3 +92,31 @@ def test_the_migrations_ship_with_the_package():
              if p.suffix in (".py", ".mako")}
     assert {"env.py", "script.py.mako", "versions/0001_users_audit.py", "versions/0002_displays.py"} <= files
     assert (store_migrations.MIGRATIONS / "__init__.py").exists() and (store_migrations.MIGRATIONS / "versions" / "__init__.py").exists()
+
+
+def test_workers_upgrading_together_take_turns(url):
+    """Six workers start at once on a first-release store: one migrates, the others find it done."""
+    import threading
+
+    make_first_release_store(url, generate_password_hash("pw-123456", method="pbkdf2:sha256:1"))
+    stores = [AppStore(url) for _ in range(6)]
+    barrier, results = threading.Barrier(len(stores)), []
+
+    def start(store):
+        barrier.wait(timeout=30)
+        try:
+            results.append(store_migrations.upgrade(store.engine))
+        except Exception as error:  # reported by the assertion below
+            results.append(repr(error))
+
+    threads = [threading.Thread(target=start, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert sorted(map(str, results)) == sorted(["['0002']"] + ["[]"] * 5)
+        assert len(stores[0].list_users()) == 3 and _schema_differences(stores[0]) == []
+    finally:
+        for store in stores:
+            store.dispose()
