@@ -6,7 +6,9 @@ record has none: named after the kind, e.g. ``workcenter``, ``warehouse``, ``com
 ``GROUPING SETS``: one scan, one sort or hash per set. SQLite has no grouping sets: it groups the
 records' CTE per kind (``UNION ALL``; SQLite materializes a CTE read more than once). Both return the same
 rows: per kind, one row per entity (and bucket) with the sums; records without an entity of a kind
-drop out of that kind only.
+drop out of that kind only. ``split`` names further columns of ``records`` grouped with every kind (e.g.
+the company and its currency, so amounts of different currencies are never summed together): each row
+then carries them, and one entity may have several rows.
 """
 from __future__ import annotations
 
@@ -19,13 +21,15 @@ __all__ = ["sums_by_kinds"]
 
 
 def sums_by_kinds(conn, records: Select, kinds: Sequence[str], measures: Sequence[str], *,
-                  bucket: bool = False) -> dict[str, list[dict]]:
-    """``{kind: [{"scope_id", "bucket", <measure>: float, ...}, ...]}`` for every kind of ``kinds``
-    (sorted by scope id and bucket). ``bucket`` False: one row per entity, ``bucket`` None."""
+                  bucket: bool = False, split: Sequence[str] = ()) -> dict[str, list[dict]]:
+    """``{kind: [{"scope_id", "bucket", <split column>: value, ..., <measure>: float, ...}, ...]}`` for every
+    kind of ``kinds`` (sorted by scope id and bucket). ``bucket`` False: one row per entity (and ``split``
+    values), ``bucket`` None."""
     if not kinds:
         return {}
     r = records.cte("records")
     b = [r.c.bucket] if bucket else []
+    b += [r.c[s] for s in split]
     sums = [func.sum(r.c[m]).label(m) for m in measures]
     if conn.dialect.name == "postgresql":
         flags = [func.grouping(r.c[k]).label(f"g_{k}") for k in kinds]
@@ -45,6 +49,7 @@ def sums_by_kinds(conn, records: Select, kinds: Sequence[str], measures: Sequenc
         if scope_id is None:
             continue
         item = {"scope_id": int(scope_id), "bucket": str(row["bucket"]) if bucket and row["bucket"] is not None else None}
+        item.update({s: row[s] for s in split})
         item.update({m: float(row[m] or 0) for m in measures})
         out[kind].append(item)
     for rows_of_kind in out.values():

@@ -45,6 +45,9 @@ def _window_days(ctx, bucket: str | None) -> int:
 
 
 def _with_status(point: KpiPoint, catalogue: Catalogue, days: int) -> KpiResult:
+    if point.reason:  # the data cannot give this entity a value (e.g. amounts in two currencies)
+        return KpiResult(kpi=point.kpi, scope_kind=point.scope_kind, scope_id=point.scope_id, value=None,
+                         status="unavailable", bucket=point.bucket, reason=point.reason, parts=point.parts)
     definition = catalogue.for_scope(point.kpi, point.scope_kind, point.scope_id, days)
     return KpiResult(kpi=point.kpi, scope_kind=point.scope_kind, scope_id=point.scope_id, value=point.value,
                      status=definition.status(point.value), bucket=point.bucket, parts=point.parts)

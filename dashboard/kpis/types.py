@@ -18,6 +18,7 @@ class KpiPoint:
     """One KPI value for one entity (and one time bucket, for series), before status.
 
     ``parts`` holds the raw numerator/denominator sums (for tooltips and for pooling rollups).
+    ``reason``: why this entity's value cannot be given (the engine reports it ``unavailable``).
     """
 
     kpi: str
@@ -26,6 +27,7 @@ class KpiPoint:
     value: float | None
     bucket: str | None = None  # ISO date of the day or of the ISO week's Monday
     parts: dict = field(default_factory=dict, compare=False, hash=False)
+    reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,12 @@ RAW SUMS only, one statement per call (every scope kind of a KPI from that one s
 period's rows (invoices by ``invoice_date``, layers by ``create_date``) and reaches other tables only
 through their keys. Amounts are in company currency (``balance``, ``value``, ``amount_residual_signed``).
 
+(v2) Amounts of companies whose currencies (``res_company.currency_id``) differ are never added: every
+record carries its company's currency, the database groups by it with every scope kind, and
+``_per_currency`` gives one row per entity whose measures are the sums when all its rows are in one
+currency, and None (with the sums per currency in ``by_currency``) when they span several. Companies that
+share a currency pool. A company scope is always in one currency.
+
 ``invoice_date`` and ``invoice_date_due`` are DATE columns, already local dates: they are compared
 with the period's first day and D as dates (bound parameters), never shifted by the zone offset.
 ``ctx.warehouse_ids`` does not apply here (invoices and valuation layers have no site); the
@@ -33,6 +39,7 @@ __all__ = [
     "gross_margin_sums_by_kinds",
     "overdue_sums",
     "overdue_sums_by_kinds",
+    "currency_columns",
 ]
 
 MARGIN_SCOPES = ("company", "product", "partner")
@@ -108,6 +115,48 @@ def _check_kinds(kinds, allowed, bucket) -> tuple[str, ...]:
 
 
 _ZERO = literal_column("0")  # a constant zero that keeps the other branch's numeric type exact in the sums
+CURRENCY_SPLIT = ("currency_id", "currency")
+
+
+def currency_columns(schema, company_col, joined):
+    """``(joined, [currency_id, currency])``: ``joined`` with the record's company (``company_col``) and its
+    currency outer-joined (small tables, by key), and the company currency's id and ISO code as columns."""
+    rc, cur = schema.res_company.alias("rc_cur"), schema.res_currency.alias("cur")
+    joined = joined.outerjoin(rc, rc.c.id == company_col).outerjoin(cur, cur.c.id == rc.c.currency_id)
+    return joined, [rc.c.currency_id.label("currency_id"), cur.c.name.label("currency")]
+
+
+def _code(currency_id, name) -> str:
+    """A currency's ISO code (``res_currency.name``), or what stands for it when the company has none."""
+    if name:
+        return str(name)
+    return "no currency" if currency_id is None else f"currency {currency_id}"
+
+
+def _per_currency(sums: dict[str, list[dict]], measures, *, counts=()) -> dict[str, list[dict]]:
+    """Rows split by currency (``sums_by_kinds`` with ``split=CURRENCY_SPLIT``) merged into one row per
+    entity and bucket: ``currencies`` (sorted ISO codes), ``by_currency`` ({code: {measure: sum}}), and each
+    measure: the sum when there is one currency, None when several (never added). ``counts`` (a number of
+    records, not an amount) are summed whatever the currency."""
+    out = {}
+    for kind, rows in sums.items():
+        merged: dict[tuple, dict] = {}
+        for r in rows:
+            key = (r["scope_id"], r["bucket"])
+            row = merged.setdefault(key, {"scope_id": r["scope_id"], "bucket": r["bucket"], "by_currency": {},
+                                          **{c: 0 for c in counts}})
+            code = _code(r["currency_id"], r["currency"])
+            per = row["by_currency"].setdefault(code, {m: 0.0 for m in measures})
+            for m in measures:
+                per[m] += r[m]
+            for c in counts:
+                row[c] += r[c]
+        for row in merged.values():
+            row["currencies"] = sorted(row["by_currency"])
+            one = len(row["currencies"]) == 1
+            row.update({m: row["by_currency"][row["currencies"][0]][m] if one else None for m in measures})
+        out[kind] = sorted(merged.values(), key=lambda x: (x["scope_id"], x["bucket"] or ""))
+    return out
 
 
 def gross_margin_sums_by_kinds(conn, schema, ctx: QueryContext, kinds, *,
@@ -123,25 +172,29 @@ def gross_margin_sums_by_kinds(conn, schema, ctx: QueryContext, kinds, *,
     d = conn.dialect.name
     aml, am, svl = schema.account_move_line, schema.account_move, schema.stock_valuation_layer
     rev_scopes = {"company": am.c.company_id, "product": aml.c.product_id, "partner": am.c.commercial_partner_id}
+    rev_from, rev_currency = currency_columns(schema, am.c.company_id, revenue_join(schema))
     revenue = (
         select(*[rev_scopes[k].label(k) for k in kinds],
                *([_date_bucket(am.c.invoice_date, bucket, d).label("bucket")] if bucket else []),
-               (-aml.c.balance).label("revenue"), _ZERO.label("cogs"))
-        .select_from(revenue_join(schema))
+               *rev_currency, (-aml.c.balance).label("revenue"), _ZERO.label("cogs"))
+        .select_from(rev_from)
         .where(*revenue_conditions(schema, ctx))
     )
     joined, pk, cp = cogs_join(schema, with_partner="partner" in kinds)
+    joined, cogs_currency = currency_columns(schema, svl.c.company_id, joined)
     cogs_scopes = {"company": svl.c.company_id, "product": svl.c.product_id}
     if pk is not None:
         cogs_scopes["partner"] = func.coalesce(cp.c.commercial_partner_id, pk.c.partner_id)
     cogs = (
         select(*[cogs_scopes[k].label(k) for k in kinds],
                *([bucket_expr(svl.c.create_date, bucket, ctx, d).label("bucket")] if bucket else []),
-               _ZERO.label("revenue"), (-svl.c.value).label("cogs"))
+               *cogs_currency, _ZERO.label("revenue"), (-svl.c.value).label("cogs"))
         .select_from(joined)
         .where(*cogs_conditions(schema, ctx))
     )
-    return sums_by_kinds(conn, union_all(revenue, cogs), kinds, ("revenue", "cogs"), bucket=bucket is not None)
+    sums = sums_by_kinds(conn, union_all(revenue, cogs), kinds, ("revenue", "cogs"), bucket=bucket is not None,
+                         split=CURRENCY_SPLIT)
+    return _per_currency(sums, ("revenue", "cogs"))
 
 
 def gross_margin_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket: str | None = None) -> list[dict]:
@@ -149,7 +202,9 @@ def gross_margin_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket:
 
     Returns dicts ``scope_id, bucket, revenue`` (minus the balance of the product lines of posted
     customer invoices and refunds dated in P: refunds reduce it) and ``cogs`` (minus the value of the
-    valuation layers created in P for moves from or to a customer location). Revenue is bucketed by
+    valuation layers created in P for moves from or to a customer location), ``currencies`` and
+    ``by_currency``: revenue and COGS are None when the entity's rows are in more than one company
+    currency (``by_currency`` then holds the sums of each). Revenue is bucketed by
     ``invoice_date``, COGS by the local day / week of the layer's ``create_date``. Partner: the
     invoice's ``commercial_partner_id``; for COGS the commercial partner of the move's picking
     partner. Entities without a value of the scope (a layer without picking partner for
@@ -164,10 +219,13 @@ def overdue_sums_by_kinds(conn, schema, ctx: QueryContext, kinds) -> dict[str, l
     kinds = _check_kinds(kinds, OVERDUE_SCOPES, None)
     am = schema.account_move
     scopes = {"company": am.c.company_id, "partner": am.c.commercial_partner_id}
-    records = select(*[scopes[k].label(k) for k in kinds], am.c.amount_residual_signed.label("residual"),
-                     literal_column("1").label("invoices")).where(*overdue_conditions(schema, ctx))
-    sums = sums_by_kinds(conn, records, kinds, ("residual", "invoices"))
-    return {kind: [dict(r, invoices=int(r["invoices"])) for r in rows] for kind, rows in sums.items()}
+    joined, currency = currency_columns(schema, am.c.company_id, am)
+    records = (select(*[scopes[k].label(k) for k in kinds], *currency, am.c.amount_residual_signed.label("residual"),
+                      literal_column("1").label("invoices"))
+               .select_from(joined).where(*overdue_conditions(schema, ctx)))
+    sums = sums_by_kinds(conn, records, kinds, ("residual", "invoices"), split=CURRENCY_SPLIT)
+    merged = _per_currency(sums, ("residual",), counts=("invoices",))
+    return {kind: [dict(r, invoices=int(r["invoices"])) for r in rows] for kind, rows in merged.items()}
 
 
 def overdue_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket: str | None = None) -> list[dict]:
@@ -175,6 +233,7 @@ def overdue_sums(conn, schema, ctx: QueryContext, *, group_by: str, bucket: str 
 
     A snapshot: ``bucket`` does not apply (rows carry ``None``); D is ``ctx``'s last day, and an
     invoice due ON D is not overdue yet. Returns dicts ``scope_id, bucket, residual`` (sum of
-    ``amount_residual_signed``: refunds count negative) and ``invoices`` (how many moves).
+    ``amount_residual_signed``: refunds count negative; None when the moves are in more than one company
+    currency), ``invoices`` (how many moves), ``currencies`` and ``by_currency``.
     """
     return overdue_sums_by_kinds(conn, schema, ctx, (group_by,))[group_by]

@@ -1,9 +1,12 @@
 """Hand-built invoices and valuation layers shared by the finance query tests (expected values are in
 the tests). P = June 2026 (UTC), D = 2026-06-30; partners, locations and companies from supply_rows.base.
+Both companies keep their books in EUR (they pool); ``second_company_in_usd`` moves company 2 to USD.
 """
 from __future__ import annotations
 
 from datetime import date
+
+from sqlalchemy import update
 
 from helpers.odoo_db import dt
 from helpers.supply_rows import base
@@ -22,8 +25,17 @@ def aml(i, move_id, display_type, balance, product=None) -> dict:
             "company_id": 1}
 
 
+def set_currency(db, company: int, currency: int) -> None:
+    """Give ``company`` the currency ``currency`` (1 EUR, 2 USD)."""
+    with db.engine.begin() as conn:
+        conn.execute(update(db.schema.res_company).where(db.schema.res_company.c.id == company).values(currency_id=currency))
+
+
 def invoices(db) -> None:
     base(db)
+    db.insert("res_currency", {"id": 1, "name": "EUR", "symbol": "€"}, {"id": 2, "name": "USD", "symbol": "$"})
+    set_currency(db, 1, 1)
+    set_currency(db, 2, 1)
     db.insert("product_category", {"id": 1, "name": "Saleable", "complete_name": "All / Saleable"},
               {"id": 2, "name": "Raw", "complete_name": "All / Raw"})
     db.insert("product_template", {"id": 3, "name": {"en_US": "Steel"}, "categ_id": 2})
@@ -62,3 +74,13 @@ def invoices(db) -> None:
               layer(3, 3, "2026-06-01 00:00:00", -250, 3), layer(4, 4, "2026-06-10 10:00", 5000, 1),
               layer(5, 5, "2026-06-12 10:00", -50, 1), layer(6, 1, "2026-07-01 00:00", -999, 1),
               layer(7, 3, "2026-05-31 23:59:59", -888, 3), layer(8, 3, "2026-06-10 10:00", -77, 3, company=2))
+
+
+def second_company_in_usd(db) -> None:
+    """``invoices`` with company 2 in USD, and INV/19: company 2 invoiced Customer Co (20) product 1 for 80 on
+    20 May (before P), 50 still open, due 19 June (overdue at D)."""
+    invoices(db)
+    set_currency(db, 2, 2)
+    db.insert("account_move", inv(19, "out_invoice", "posted", "2026-05-20", 20, company=2, due="2026-06-19",
+                                  residual=50))
+    db.insert("account_move_line", {**aml(15, 19, "product", -80, 1), "company_id": 2})

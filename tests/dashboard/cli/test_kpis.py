@@ -49,3 +49,18 @@ def test_unreachable_database_exit_2_one_line(url, capsys):
     assert main(["kpis", "--db-url", url]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and len(err.strip().splitlines()) == 1
+
+
+def test_a_partner_in_two_currencies_prints_unavailable(odoo_db, capsys):
+    """KPIS.md v2: company 2 keeps its books in USD; Other Customer (22) bought from both companies in June,
+    so its gross margin is one line with value null, status unavailable and the currencies named."""
+    from helpers.finance_rows import second_company_in_usd
+
+    second_company_in_usd(odoo_db)
+    assert main(["kpis", "--db-url", odoo_db.url, "--as-of", "2026-06-30", "--days", "30"]) == 0
+    text = capsys.readouterr().out
+    assert ('{"kpi": "gross_margin_pct", "scope": {"partner_id": 22}, "value": null, "status": "unavailable", '
+            '"reason": "amounts in more than one company currency: EUR, USD"}') in text
+    by = {(r["kpi"], json.dumps(r["scope"])): r for r in json.loads(text)["results"]}
+    assert by[("gross_margin_pct", '{"partner_id": 20}')]["value"] == pytest.approx(0.375)  # EUR rows only
+    assert by[("gross_margin_pct", '{"company_id": 2}')]["value"] == pytest.approx((600 - 77) / 600)

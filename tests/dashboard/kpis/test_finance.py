@@ -24,13 +24,30 @@ def test_margin_formula_and_null_rules():
     pts = margin_points(rows, "product")
     assert values(pts) == {("gross_margin_pct", 1, None): 0.5, ("gross_margin_pct", 2, None): None,
                            ("gross_margin_pct", 3, None): None, ("gross_margin_pct", 4, "2026-06-01"): -0.3}
-    assert pts[0].parts == {"revenue": 1600.0, "cogs": 800.0}
+    assert pts[0].parts == {"revenue": 1600.0, "cogs": 800.0, "currencies": [], "by_currency": {}}
+    assert all(p.reason is None for p in pts)
 
 
 def test_overdue_formula():
     pts = overdue_points([{"scope_id": 20, "bucket": None, "residual": 968.0, "invoices": 2}], "partner")
     assert values(pts) == {("overdue_receivables", 20, None): 968.0}
-    assert pts[0].parts == {"residual": 968.0, "invoices": 2}
+    assert pts[0].parts == {"residual": 968.0, "invoices": 2, "currencies": [], "by_currency": {}}
+
+
+def test_amounts_in_two_currencies_have_no_value_and_say_why():
+    eur_usd = {"EUR": {"revenue": 800.0, "cogs": 250.0}, "USD": {"revenue": 600.0, "cogs": 77.0}}
+    rows = [{"scope_id": 22, "bucket": None, "revenue": None, "cogs": None, "currencies": ["EUR", "USD"],
+             "by_currency": eur_usd},
+            {"scope_id": 20, "bucket": None, "revenue": 800.0, "cogs": 500.0, "currencies": ["EUR"],
+             "by_currency": {"EUR": {"revenue": 800.0, "cogs": 500.0}}}]
+    mixed, single = margin_points(rows, "partner")
+    assert (mixed.value, mixed.reason) == (None, "amounts in more than one company currency: EUR, USD")
+    assert mixed.parts["by_currency"] == eur_usd and mixed.parts["revenue"] is None
+    assert (single.value, single.reason) == (0.375, None)
+    over = overdue_points([{"scope_id": 20, "bucket": None, "residual": None, "invoices": 3,
+                            "currencies": ["EUR", "USD"], "by_currency": {}}], "partner")[0]
+    assert (over.value, over.reason, over.parts["invoices"]) == (
+        None, "amounts in more than one company currency: EUR, USD", 3)
 
 
 def test_families_registered():
@@ -73,3 +90,26 @@ def test_families_answer_every_kind_from_one_statement(odoo_db):
         assert [(p.kpi, p.scope_kind, p.scope_id, p.value) for p in together] == [
             (p.kpi, p.scope_kind, p.scope_id, p.value) for p in alone]
     assert compute_gross_margin(odoo_db.replica, CO1, ()) == []
+
+
+def test_engine_reports_a_two_currency_partner_unavailable(odoo_db):
+    from dashboard.kpis.catalogue import Catalogue
+    from dashboard.kpis.engine import evaluate
+    from helpers.finance_rows import second_company_in_usd
+
+    second_company_in_usd(odoo_db)  # company 2 in USD (hand sums in tests/data_access/queries/test_finance.py)
+    ctx = Period(date(2026, 6, 30), 30).context()
+    got = {(r.kpi, r.scope_kind, r.scope_id): r for r in evaluate(
+        odoo_db.replica, ctx, Catalogue(), kpis=("gross_margin_pct", "overdue_receivables"))}
+    why = "amounts in more than one company currency: EUR, USD"
+    for key in (("gross_margin_pct", "partner", 22), ("gross_margin_pct", "product", 1),
+                ("gross_margin_pct", "product", 3), ("overdue_receivables", "partner", 20),
+                ("overdue_receivables", "partner", 22)):
+        assert (got[key].value, got[key].status, got[key].reason) == (None, "unavailable", why), key
+    # Customer Co's rows of P are all EUR: a value and a status; every company keeps its own
+    assert got[("gross_margin_pct", "partner", 20)].value == pytest.approx(0.375)
+    assert got[("gross_margin_pct", "partner", 20)].status in ("ok", "warning", "critical")
+    assert got[("gross_margin_pct", "company", 2)].value == pytest.approx((600 - 77) / 600)
+    assert got[("overdue_receivables", "company", 2)].value == pytest.approx(650.0)
+    assert got[("overdue_receivables", "partner", 22)].as_json() == {
+        "kpi": "overdue_receivables", "scope": {"partner_id": 22}, "value": None, "status": "unavailable", "reason": why}

@@ -79,7 +79,8 @@ def test_gross_margin_empty_period(odoo_db):
 def test_overdue_per_company_and_partner(odoo_db):
     invoices(odoo_db)
     assert odoo_db.replica.run(finance.overdue_sums, JUNE, group_by="company") == [
-        {"scope_id": 1, "bucket": None, "residual": pytest.approx(1068.0), "invoices": 3}]
+        {"scope_id": 1, "bucket": None, "residual": pytest.approx(1068.0), "invoices": 3, "currencies": ["EUR"],
+         "by_currency": {"EUR": {"residual": pytest.approx(1068.0)}}}]
     rows = odoo_db.replica.run(finance.overdue_sums, JUNE, group_by="partner")
     assert {r["scope_id"]: (r["residual"], r["invoices"]) for r in rows} == {20: (968.0, 2), 22: (100.0, 1)}
     rows = odoo_db.replica.run(finance.overdue_sums, JUNE_ALL, group_by="company")
@@ -129,3 +130,60 @@ def test_overdue_both_kinds_from_one_statement(odoo_db):
     assert got == {kind: odoo_db.replica.run(finance.overdue_sums, JUNE, group_by=kind) for kind in finance.OVERDUE_SCOPES}
     assert {r["scope_id"]: (r["residual"], r["invoices"]) for r in got["partner"]} == {20: (968.0, 2), 22: (100.0, 1)}
     assert all(isinstance(r["invoices"], int) for r in got["company"])
+
+
+# (v2) Company currencies are never added (helpers.finance_rows.second_company_in_usd: company 2 in USD).
+# Company 1 (EUR) as above; company 2 (USD): INV/8 600 revenue for Other Customer (22) and product 1, its
+# 77 COGS layer (product 3, picking partner 22), 600 overdue; INV/19 (20 May, outside P) 80 for Customer Co
+# (20) and product 1, 50 overdue. Other Customer: EUR 800 / 250 and USD 600 / 77 -> unavailable. Customer Co
+# is a customer of both companies, but its rows of P are all EUR (a value); its open moves are not (overdue
+# unavailable). Product 1: EUR 1100 / 550, USD 600 -> unavailable; product 3: EUR 500 / 250 and the USD
+# layer of 77 -> unavailable (a valuation layer is a row of the scope too). Companies are one currency each.
+def _value_or_currencies(rows, *measures):
+    return {r["scope_id"]: (tuple(round(r[m], 6) for m in measures) if len(r["currencies"]) == 1
+                            else tuple(r["currencies"])) for r in rows}
+
+
+def test_margin_is_never_summed_across_currencies(odoo_db):
+    from helpers.finance_rows import second_company_in_usd
+
+    second_company_in_usd(odoo_db)
+    got = odoo_db.replica.run(finance.gross_margin_sums_by_kinds, JUNE_ALL, finance.MARGIN_SCOPES)
+    assert _value_or_currencies(got["company"], "revenue", "cogs") == {1: (1600.0, 800.0), 2: (600.0, 77.0)}
+    assert _value_or_currencies(got["partner"], "revenue", "cogs") == {20: (800.0, 500.0), 22: ("EUR", "USD")}
+    assert _value_or_currencies(got["product"], "revenue", "cogs") == {1: ("EUR", "USD"), 3: ("EUR", "USD")}
+    other = next(r for r in got["partner"] if r["scope_id"] == 22)
+    assert other["revenue"] is None and other["cogs"] is None
+    assert other["by_currency"] == {"EUR": {"revenue": 800.0, "cogs": 250.0}, "USD": {"revenue": 600.0, "cogs": 77.0}}
+    # weekly buckets split the same way: Other Customer's week of 8 June holds its USD invoice and layer only
+    weeks = odoo_db.replica.run(finance.gross_margin_sums, JUNE_ALL, group_by="partner", bucket="week")
+    assert {(r["scope_id"], r["bucket"]): tuple(r["currencies"]) for r in weeks if r["scope_id"] == 22} == {
+        (22, "2026-06-01"): ("EUR",), (22, "2026-06-08"): ("USD",), (22, "2026-06-15"): ("EUR",)}
+    # company 1 alone: every scope in EUR, the values of the module docstring
+    one = odoo_db.replica.run(finance.gross_margin_sums_by_kinds, JUNE, ("product", "partner"))
+    assert _value_or_currencies(one["product"], "revenue", "cogs") == {1: (1100.0, 550.0), 3: (500.0, 250.0)}
+    assert _value_or_currencies(one["partner"], "revenue", "cogs") == {20: (800.0, 500.0), 22: (800.0, 250.0)}
+
+
+def test_companies_sharing_a_currency_pool(odoo_db):
+    invoices(odoo_db)  # both companies in EUR
+    got = odoo_db.replica.run(finance.gross_margin_sums_by_kinds, JUNE_ALL, ("partner", "product"))
+    # Other Customer: 800 + 600 revenue, 250 + 77 COGS; product 1: 1100 + 600; product 3: COGS 250 + 77
+    assert _value_or_currencies(got["partner"], "revenue", "cogs") == {20: (800.0, 500.0), 22: (1400.0, 327.0)}
+    assert _value_or_currencies(got["product"], "revenue", "cogs") == {1: (1700.0, 550.0), 3: (500.0, 327.0)}
+    overdue = odoo_db.replica.run(finance.overdue_sums, JUNE_ALL, group_by="partner")
+    assert _value_or_currencies(overdue, "residual") == {20: (968.0,), 22: (700.0,)}
+
+
+def test_overdue_is_never_summed_across_currencies(odoo_db):
+    from helpers.finance_rows import second_company_in_usd
+
+    second_company_in_usd(odoo_db)
+    got, seen = statements_of(odoo_db.replica, odoo_db.replica.run, finance.overdue_sums_by_kinds, JUNE_ALL,
+                              finance.OVERDUE_SCOPES)
+    assert len(seen) == 1
+    assert _value_or_currencies(got["company"], "residual") == {1: (1068.0,), 2: (650.0,)}
+    assert _value_or_currencies(got["partner"], "residual") == {20: ("EUR", "USD"), 22: ("EUR", "USD")}
+    customer_co = next(r for r in got["partner"] if r["scope_id"] == 20)
+    assert customer_co["residual"] is None and customer_co["invoices"] == 3
+    assert customer_co["by_currency"] == {"EUR": {"residual": 968.0}, "USD": {"residual": 50.0}}
