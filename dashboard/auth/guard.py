@@ -26,7 +26,7 @@ from flask_login import current_user
 from pydantic import ValidationError
 
 from dashboard.auth.display_guard import display_guard, revoked
-from dashboard.auth.display_session import session_status
+from dashboard.auth.display_session import session_status, touch
 from dashboard.auth.roles import can_open, page_of_component
 from dashboard.extensions import state
 from dashboard.validation import NOT_UNDERSTOOD, ROUTER_INPUTS, BadInput, CallbackRequest, first_reason, json_depth
@@ -232,7 +232,10 @@ def guard():
         return None
     status, board = session_status()
     if status == "active":
-        return display_guard(board, _check_callback)
+        refusal = display_guard(board, _check_callback)
+        if refusal is None:
+            touch(board)  # last seen: at most one store write a minute per display and worker
+        return refusal
     if status == "revoked":
         return revoked()
     return _signed_out()

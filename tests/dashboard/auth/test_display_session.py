@@ -184,6 +184,14 @@ def test_a_wrong_token_is_a_plain_404_with_an_audit_row_and_is_throttled(client,
     assert "display_token_throttled" in store.recent_audit(1, event="denied")[0].detail
 
 
+def test_a_display_request_records_last_seen(client, store, added):
+    display, token = added
+    assert store.displays.get(display.id).last_seen_at is None
+    _open(client, token)
+    assert client.post("/_dash-update-component", json=_router_body("/tv")).status_code == 200
+    assert store.displays.get(display.id).last_seen_at is not None
+
+
 def test_last_seen_is_recorded_at_most_once_a_minute(app, store, added):
     display, _ = added
     board = display_session.board_of(display)
