@@ -4,7 +4,9 @@ customer page's tables.
 
 Amounts are in company currency and always carry it (``dashboard.formats``); a block never adds two
 companies' amounts. The breakdowns pool back to the KPI they explain: ``pool_cells`` gives the margin a
-company's cells add up to, ``aging_rows`` the buckets that sum to ``overdue_receivables``.
+company's cells add up to, ``aging_rows`` the buckets that sum to ``overdue_receivables``; across
+companies, ``pool_partners`` and ``overdue_partners`` give a customer's partner-scope values, pooled within
+one currency and "unavailable" with the reason when its rows span currencies (KPIS.md v2), as the KPI does.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from dashboard.figures import heatmap, kpi_cell, kpi_trend
 from dashboard.figures.heatmap import wrap_label
 from dashboard.figures.theme import base_layout, empty_figure
 from dashboard.formats import fmt_amount, fmt_date, fmt_qty, fmt_value
+from dashboard.kpis.finance import margin_value, mixed_currency_reason
 from dashboard.kpis.supply import turns_points
 from dashboard.urlstate import date_param, days_param, href, id_param
 from dashboard.views.plant import md_link, odoo_record_url
@@ -26,7 +29,8 @@ __all__ = ["FINANCE_QUERY", "CUSTOMER_QUERY", "FINANCE_KPIS", "AGING", "finance_
            "aging_rows", "company_tiles", "margin_heatmap", "AGING_COLUMNS", "aging_grid_rows", "OVERDUE_COLUMNS",
            "overdue_rows", "dio_trend", "inventory_value_figure", "CATEGORY_COLUMNS", "category_rows",
            "INVOICE_COLUMNS", "invoice_rows", "STOCK_COLUMNS", "stock_rows", "LAYER_COLUMNS", "layer_rows", "OPEN_COLUMNS", "open_rows",
-           "age_label", "TOP_CUSTOMERS"]
+           "age_label", "TOP_CUSTOMERS", "pool_partners", "overdue_partners", "ACROSS_COLUMNS", "across_rows",
+           "UNAVAILABLE_PRODUCT_COLUMNS", "unavailable_product_rows", "unavailable_text"]
 
 FINANCE_KPIS = ("gross_margin_pct", "overdue_receivables", "inventory_turns", "dio")
 # (key, label, first day, last day or None): the aging buckets of overdue receivables
@@ -63,7 +67,7 @@ def _bucket(days_overdue: int) -> str | None:
 
 
 def _margin(revenue: float, cogs: float) -> float | None:
-    return (revenue - cogs) / revenue if revenue > 0 else None  # KPIS.md gross_margin_pct
+    return margin_value(revenue, cogs)  # KPIS.md gross_margin_pct
 
 
 def pool_cells(cells: Iterable[Mapping]) -> dict[int, dict]:
@@ -74,6 +78,120 @@ def pool_cells(cells: Iterable[Mapping]) -> dict[int, dict]:
         out[c["company_id"]]["revenue"] += c["revenue"]
         out[c["company_id"]]["cogs"] += c["cogs"]
     return {k: {**v, "margin_pct": _margin(v["revenue"], v["cogs"])} for k, v in out.items()}
+
+
+def _pool_partners(rows: Iterable[Mapping], measures: Sequence[str]) -> dict[int, dict]:
+    """Rows of several companies pooled per customer within each company currency (``currency`` of a row)."""
+    per: dict[int, dict] = {}
+    for r in rows:
+        pid = r["partner_id"]
+        if pid is None:
+            continue
+        p = per.setdefault(pid, {"partner_id": pid, "partner_name": r.get("partner_name") or f"Partner {pid}",
+                                 "companies": set(), "by_currency": {}})
+        p["companies"].add(r["company_id"])
+        sums = p["by_currency"].setdefault(r.get("currency") or "", dict.fromkeys(measures, 0.0))
+        for m in measures:
+            sums[m] += r[m]
+    for p in per.values():
+        p["companies"] = sorted(p["companies"])
+        p["currencies"] = sorted(p["by_currency"])
+        p["reason"] = mixed_currency_reason(p["currencies"])
+        p["currency"] = None if p["reason"] else (p["currencies"][0] or None)
+        for m in measures:
+            p[m] = None if p["reason"] else p["by_currency"][p["currencies"][0]][m]
+    return per
+
+
+def pool_partners(cells: Iterable[Mapping]) -> dict[int, dict]:
+    """``{partner id: {"partner_name", "companies", "currencies", "by_currency", "currency", "revenue", "cogs",
+    "margin_pct", "reason"}}``: each customer's margin cells of every company pooled, which is its
+    partner-scope ``gross_margin_pct``; revenue, COGS and margin are None, with ``reason``, when its cells are
+    in more than one company currency (KPIS.md v2: never added)."""
+    out = _pool_partners(cells, ("revenue", "cogs"))
+    for p in out.values():
+        p["margin_pct"] = None if p["reason"] else _margin(p["revenue"], p["cogs"])
+    return out
+
+
+def overdue_partners(rows: Iterable[Mapping]) -> dict[int, dict]:
+    """``{partner id: {"partner_name", "companies", "currencies", "by_currency", "currency", "residual",
+    "reason"}}``: each customer's overdue residuals (``overdue_by_due_date`` rows) of every company pooled,
+    which is its partner-scope ``overdue_receivables``; None with ``reason`` across currencies."""
+    return _pool_partners(rows, ("residual",))
+
+
+def unavailable_text(reason: str) -> str:
+    """What a cell, tile line or row says for a value Odoo's data cannot give: "n/a · <reason>"."""
+    return f"n/a · {reason}"
+
+
+def _per_currency_text(by_currency: Mapping[str, Mapping], measure: str, label: str) -> str:
+    return " · ".join(f"{label} {fmt_amount(v[measure], code or None)}" for code, v in sorted(by_currency.items()))
+
+
+ACROSS_COLUMNS = [Column("customer", "Customer", "link", pinned=True, width=220),
+                  Column("companies", "Companies", width=240), Column("margin", "Gross margin", "status", width=330),
+                  Column("overdue", "Overdue receivables", "status", width=330)]
+
+
+def across_rows(margins: Mapping[int, dict], overdue: Mapping[int, dict], company_names: Mapping[int, str],
+                margin_def, overdue_def, link: Callable[[int], str]) -> list[dict]:
+    """Customers of more than one company: their partner-scope gross margin and overdue receivables, in
+    words: the value and status when the companies share a currency, else "n/a" and why, with each
+    currency's own amounts (never added). Unavailable customers first, then by name."""
+    out = []
+    for pid in sorted(set(margins) | set(overdue)):
+        m, o = margins.get(pid), overdue.get(pid)
+        companies = sorted(set((m or {}).get("companies", [])) | set((o or {}).get("companies", [])))
+        if len(companies) < 2:
+            continue
+        name = (m or o)["partner_name"]
+        row = {"id": str(pid), "customer": md_link(name, link(pid)),
+               "companies": ", ".join(company_names.get(c, f"Company {c}") for c in companies)}
+        if m is None:
+            row.update(margin="", margin_grade="no_data")
+        elif m["reason"]:
+            row.update(margin=f"{GRADES['unavailable'].icon} {unavailable_text(m['reason'])} ("
+                       f"{_per_currency_text(m['by_currency'], 'revenue', 'revenue')})", margin_grade="unavailable")
+        else:
+            g = GRADES["no_data"] if m["margin_pct"] is None else GRADES[_grade_key(margin_def, m["margin_pct"])]
+            row.update(margin=f"{fmt_value(m['margin_pct'], 'ratio')} · {g.icon} {g.word}", margin_grade=g.key)
+        if o is None:
+            row.update(overdue="", overdue_grade="no_data")
+        elif o["reason"]:
+            row.update(overdue=f"{GRADES['unavailable'].icon} {unavailable_text(o['reason'])} ("
+                       f"{_per_currency_text(o['by_currency'], 'residual', 'overdue')})", overdue_grade="unavailable")
+        else:
+            g = GRADES[_grade_key(overdue_def, o["residual"])]
+            row.update(overdue=f"{fmt_amount(o['residual'], o['currency'])} · {g.icon} {g.word}", overdue_grade=g.key)
+        row["_order"] = (not ((m or {}).get("reason") or (o or {}).get("reason")), name)
+        out.append(row)
+    out.sort(key=lambda r: r["_order"])
+    return [{k: v for k, v in r.items() if k != "_order"} for r in out]
+
+
+UNAVAILABLE_PRODUCT_COLUMNS = [Column("product", "Product", pinned=True, width=260),
+                               Column("margin", "Gross margin", "status", width=560)]
+
+
+def unavailable_product_rows(results: Sequence[Mapping], names: Mapping[int, dict]) -> list[dict]:
+    """Products whose ``gross_margin_pct`` is unavailable (KPI results of the product scope): which product and
+    why, with each currency's revenue and COGS (from the result's parts)."""
+    out = []
+    for r in results:
+        if r.get("status") != "unavailable" or r.get("scope_kind") != "product":
+            continue
+        info = names.get(r["scope_id"]) or {}
+        name = info.get("name") or f"Product {r['scope_id']}"
+        label = f"[{info['code']}] {name}" if info.get("code") else name
+        by = (r.get("parts") or {}).get("by_currency") or {}
+        terms = "; ".join(f"{code}: revenue {fmt_amount(v['revenue'], code)}, COGS {fmt_amount(v['cogs'], code)}"
+                          for code, v in sorted(by.items()))
+        out.append({"id": str(r["scope_id"]), "product": label, "margin_grade": "unavailable",
+                    "margin": f"{GRADES['unavailable'].icon} {unavailable_text(r.get('reason') or 'unavailable')}"
+                              + (f" ({terms})" if terms else "")})
+    return sorted(out, key=lambda r: r["product"])
 
 
 def aging_rows(rows: Iterable[Mapping]) -> dict[int, list[dict]]:

@@ -40,6 +40,7 @@ __all__ = [
     "overdue_sums",
     "overdue_sums_by_kinds",
     "currency_columns",
+    "currency_code",
 ]
 
 MARGIN_SCOPES = ("company", "product", "partner")
@@ -126,7 +127,7 @@ def currency_columns(schema, company_col, joined):
     return joined, [rc.c.currency_id.label("currency_id"), cur.c.name.label("currency")]
 
 
-def _code(currency_id, name) -> str:
+def currency_code(currency_id, name) -> str:
     """A currency's ISO code (``res_currency.name``), or what stands for it when the company has none."""
     if name:
         return str(name)
@@ -145,7 +146,7 @@ def _per_currency(sums: dict[str, list[dict]], measures, *, counts=()) -> dict[s
             key = (r["scope_id"], r["bucket"])
             row = merged.setdefault(key, {"scope_id": r["scope_id"], "bucket": r["bucket"], "by_currency": {},
                                           **{c: 0 for c in counts}})
-            code = _code(r["currency_id"], r["currency"])
+            code = currency_code(r["currency_id"], r["currency"])
             per = row["by_currency"].setdefault(code, {m: 0.0 for m in measures})
             for m in measures:
                 per[m] += r[m]

@@ -4,7 +4,9 @@ receivables per company x customer x due date (aged by the page), and the record
 ONE statement each, with the filters of the KPI sums (``data_access.queries.finance``), so a breakdown
 pools back to its KPI for the same period and scope: the margin cells of a company sum to its
 ``gross_margin_pct`` revenue and COGS (lines or layers without a category or a customer are kept, with
-``None``), the aging rows of a company sum to its ``overdue_receivables``. Amounts in company currency.
+``None``), the aging rows of a company sum to its ``overdue_receivables``. Amounts in company currency;
+each row names it (``currency``, the ISO code of ``res_company.currency_id``), so a customer's rows of
+several companies pool only within one currency, as the KPI's partner scope does.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from data_access.queries.finance import (
     OPEN_PAYMENT_STATES,
     cogs_conditions,
     cogs_join,
+    currency_code,
+    currency_columns,
     overdue_conditions,
     revenue_conditions,
     revenue_join,
@@ -88,19 +92,26 @@ def margin_cells(conn, schema, ctx: QueryContext, *, partner_id=None) -> list[di
     invoice's commercial partner; valuation layers of customer moves by their product's category and
     the commercial partner of the move's picking partner. With ``partner_id``, that customer only.
 
-    Dicts ``company_id, category_id, category_name, partner_id, partner_name, revenue, cogs``;
+    Dicts ``company_id, currency`` (the company's ISO code), ``category_id, category_name, partner_id,
+    partner_name, revenue, cogs``;
     ``category_id`` / ``partner_id`` None for records without one (kept: the cells pool to the KPI).
     """
     terms = _terms(schema, ctx, partner_id=partner_id)
     pc, rp = schema.product_category, schema.res_partner
+    joined, (currency_id, currency) = currency_columns(
+        schema, terms.c.company_id,
+        terms.outerjoin(pc, pc.c.id == terms.c.category_id).outerjoin(rp, rp.c.id == terms.c.partner_id))
     stmt = (
-        select(terms.c.company_id, terms.c.category_id, func.coalesce(pc.c.complete_name, pc.c.name).label("category_name"),
+        select(terms.c.company_id, currency_id, currency, terms.c.category_id,
+               func.coalesce(pc.c.complete_name, pc.c.name).label("category_name"),
                terms.c.partner_id, rp.c.name.label("partner_name"), func.sum(terms.c.revenue).label("revenue"),
                func.sum(terms.c.cogs).label("cogs"))
-        .select_from(terms.outerjoin(pc, pc.c.id == terms.c.category_id).outerjoin(rp, rp.c.id == terms.c.partner_id))
-        .group_by(terms.c.company_id, terms.c.category_id, pc.c.complete_name, pc.c.name, terms.c.partner_id, rp.c.name)
+        .select_from(joined)
+        .group_by(terms.c.company_id, currency_id.element, currency.element, terms.c.category_id, pc.c.complete_name,
+                  pc.c.name, terms.c.partner_id, rp.c.name)
     )
-    rows = [{"company_id": int(r.company_id), "category_id": None if r.category_id is None else int(r.category_id),
+    rows = [{"company_id": int(r.company_id), "currency": currency_code(r.currency_id, r.currency),
+             "category_id": None if r.category_id is None else int(r.category_id),
              "category_name": r.category_name, "partner_id": None if r.partner_id is None else int(r.partner_id),
              "partner_name": r.partner_name, "revenue": float(r.revenue or 0.0), "cogs": float(r.cogs or 0.0)}
             for r in conn.execute(stmt)]
@@ -111,19 +122,23 @@ def margin_cells(conn, schema, ctx: QueryContext, *, partner_id=None) -> list[di
 def overdue_by_due_date(conn, schema, ctx: QueryContext, *, partner_id=None) -> list[dict]:
     """The residuals ``overdue_receivables`` sums as of D, per company x customer x due date (few rows:
     the page ages them into ``AGING_BUCKETS``). Dicts ``company_id, partner_id, partner_name,
-    invoice_date_due, days_overdue, residual, invoices``."""
+    invoice_date_due, days_overdue, residual, invoices`` and ``currency`` (the company's)."""
     am, rp = schema.account_move, schema.res_partner
+    joined, (currency_id, currency) = currency_columns(schema, am.c.company_id,
+                                                       am.outerjoin(rp, rp.c.id == am.c.commercial_partner_id))
     stmt = (
-        select(am.c.company_id, am.c.commercial_partner_id.label("partner_id"), rp.c.name.label("partner_name"),
-               am.c.invoice_date_due, func.sum(am.c.amount_residual_signed).label("residual"),
-               func.count().label("invoices"))
-        .select_from(am.outerjoin(rp, rp.c.id == am.c.commercial_partner_id))
+        select(am.c.company_id, currency_id, currency, am.c.commercial_partner_id.label("partner_id"),
+               rp.c.name.label("partner_name"), am.c.invoice_date_due,
+               func.sum(am.c.amount_residual_signed).label("residual"), func.count().label("invoices"))
+        .select_from(joined)
         .where(*overdue_conditions(schema, ctx), id_filter(am.c.commercial_partner_id, partner_id))
-        .group_by(am.c.company_id, am.c.commercial_partner_id, rp.c.name, am.c.invoice_date_due)
+        .group_by(am.c.company_id, currency_id.element, currency.element, am.c.commercial_partner_id, rp.c.name,
+                  am.c.invoice_date_due)
         .order_by(am.c.company_id, am.c.commercial_partner_id, am.c.invoice_date_due)
     )
     d_day = as_of_day(ctx)
-    return [{"company_id": int(r.company_id), "partner_id": None if r.partner_id is None else int(r.partner_id),
+    return [{"company_id": int(r.company_id), "currency": currency_code(r.currency_id, r.currency),
+             "partner_id": None if r.partner_id is None else int(r.partner_id),
              "partner_name": r.partner_name, "invoice_date_due": r.invoice_date_due,
              "days_overdue": (d_day - r.invoice_date_due).days, "residual": float(r.residual or 0.0),
              "invoices": int(r.invoices)} for r in conn.execute(stmt)]

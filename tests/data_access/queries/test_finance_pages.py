@@ -1,20 +1,18 @@
 """The finance page's breakdowns on helpers.finance_rows (P = June 2026, D = 30 June), and the numbers
 that agree: the margin cells pool to ``gross_margin_pct`` and the aging buckets sum to
 ``overdue_receivables`` for the same period and scope (SQLite and PostgreSQL, Odoo 17 and 18)."""
-from collections import defaultdict
-
 import pytest
 
 from dashboard.kpis.finance import margin_points, overdue_points
-from dashboard.views.finance import aging_rows, pool_cells
+from dashboard.views.finance import aging_rows, overdue_partners, pool_cells, pool_partners
 from data_access.queries import finance, finance_pages
-from helpers.finance_rows import inv, invoices
+from helpers.finance_rows import inv, invoices, second_company_in_usd
 from helpers.supply_rows import JUNE, JUNE_ALL
 
 
-def _aged(db) -> None:
+def _aged(db, fill=invoices) -> None:
     """Invoices of Customer Co (20) overdue 30, 31, 60, 61, 90, 91 and 171 days as of 30 June."""
-    invoices(db)
+    fill(db)
     db.insert("account_move", *[inv(i, "out_invoice", "posted", "2026-01-01", 20, due=due, residual=amount)
                                 for i, due, amount in ((12, "2026-05-31", 1), (13, "2026-05-30", 2), (14, "2026-05-01", 4),
                                                        (15, "2026-04-30", 8), (16, "2026-04-01", 16),
@@ -77,9 +75,17 @@ def test_overdue_by_due_date_ages_into_buckets(odoo_db):
     assert aged[1][0]["partner_id"] == 20
 
 
-@pytest.mark.parametrize("ctx", [JUNE, JUNE_ALL], ids=["company-1", "all-companies"])
-def test_numbers_agree_margin_cells_pool_to_gross_margin_pct(odoo_db, ctx):
-    invoices(odoo_db)
+def _flat(by_currency: dict) -> dict:
+    return {(code, m): v for code, sums in by_currency.items() for m, v in sums.items()}
+
+
+FILLS = [(JUNE, invoices), (JUNE_ALL, invoices), (JUNE_ALL, second_company_in_usd)]
+FILL_IDS = ["company-1", "all-companies-eur", "all-companies-eur-usd"]
+
+
+@pytest.mark.parametrize("ctx, fill", FILLS, ids=FILL_IDS)
+def test_numbers_agree_margin_cells_pool_to_gross_margin_pct(odoo_db, ctx, fill):
+    fill(odoo_db)
     cells = odoo_db.replica.run(finance_pages.margin_cells, ctx)
     pooled = pool_cells(cells)
     for point in margin_points(odoo_db.replica.run(finance.gross_margin_sums, ctx, group_by="company"), "company"):
@@ -88,20 +94,27 @@ def test_numbers_agree_margin_cells_pool_to_gross_margin_pct(odoo_db, ctx):
         assert pooled[point.scope_id]["margin_pct"] == pytest.approx(point.value)
     assert set(pooled) == {p.scope_id for p in margin_points(
         odoo_db.replica.run(finance.gross_margin_sums, ctx, group_by="company"), "company")}
-    # per customer, too (the partner scope of the KPI)
-    per_partner = defaultdict(lambda: [0.0, 0.0])
-    for c in cells:
-        if c["partner_id"] is not None:
-            per_partner[c["partner_id"]][0] += c["revenue"]
-            per_partner[c["partner_id"]][1] += c["cogs"]
-    for r in odoo_db.replica.run(finance.gross_margin_sums, ctx, group_by="partner"):
-        assert per_partner[r["scope_id"]] == pytest.approx([float(r["revenue"]), float(r["cogs"])])
+    # per customer, too (the partner scope of the KPI): pooled across companies within one currency; a customer
+    # whose cells are in two currencies is unavailable on both sides, with the same reason and per-currency sums
+    partners = pool_partners(cells)
+    points = margin_points(odoo_db.replica.run(finance.gross_margin_sums, ctx, group_by="partner"), "partner")
+    assert set(partners) == {p.scope_id for p in points}
+    for point in points:
+        mine = partners[point.scope_id]
+        assert (mine["reason"], mine["currencies"]) == (point.reason, point.parts["currencies"])
+        assert _flat(mine["by_currency"]) == pytest.approx(_flat(point.parts["by_currency"]))
+        assert [mine["revenue"], mine["cogs"], mine["margin_pct"]] == pytest.approx(
+            [point.parts["revenue"], point.parts["cogs"], point.value])
+    if fill is second_company_in_usd:
+        assert partners[22]["reason"] == "amounts in more than one company currency: EUR, USD"
+        assert partners[22]["margin_pct"] is None and partners[20]["margin_pct"] == pytest.approx(0.375)
 
 
-@pytest.mark.parametrize("ctx", [JUNE, JUNE_ALL], ids=["company-1", "all-companies"])
-def test_numbers_agree_aging_buckets_sum_to_overdue_receivables(odoo_db, ctx):
-    _aged(odoo_db)
-    aged = aging_rows(odoo_db.replica.run(finance_pages.overdue_by_due_date, ctx))
+@pytest.mark.parametrize("ctx, fill", FILLS, ids=FILL_IDS)
+def test_numbers_agree_aging_buckets_sum_to_overdue_receivables(odoo_db, ctx, fill):
+    _aged(odoo_db, fill)
+    due = odoo_db.replica.run(finance_pages.overdue_by_due_date, ctx)
+    aged = aging_rows(due)
     kpi = {p.scope_id: p.value for p in overdue_points(odoo_db.replica.run(finance.overdue_sums, ctx, group_by="company"),
                                                         "company")}
     assert set(aged) == set(kpi)
@@ -109,13 +122,19 @@ def test_numbers_agree_aging_buckets_sum_to_overdue_receivables(odoo_db, ctx):
         buckets = sum(r[k] for r in rows for k in ("d1_30", "d31_60", "d61_90", "d90p"))
         assert buckets == pytest.approx(kpi[company_id])
         assert sum(r["total"] for r in rows) == pytest.approx(kpi[company_id])
-    per_partner = {p.scope_id: p.value for p in overdue_points(
-        odoo_db.replica.run(finance.overdue_sums, ctx, group_by="partner"), "partner")}
-    totals = defaultdict(float)
-    for rows in aged.values():
-        for r in rows:
-            totals[r["partner_id"]] += r["total"]
-    assert dict(totals) == pytest.approx(per_partner)
+    points = overdue_points(odoo_db.replica.run(finance.overdue_sums, ctx, group_by="partner"), "partner")
+    partners = overdue_partners(due)
+    assert set(partners) == {p.scope_id for p in points}
+    for point in points:
+        mine = partners[point.scope_id]
+        assert (mine["reason"], mine["currencies"]) == (point.reason, point.parts["currencies"])
+        assert mine["residual"] == pytest.approx(point.value)
+        assert _flat(mine["by_currency"]) == pytest.approx(_flat(point.parts["by_currency"]))
+        if point.reason is None:  # the customer's aging rows of every company add up to it
+            assert sum(r["total"] for rows in aged.values() for r in rows
+                       if r["partner_id"] == point.scope_id) == pytest.approx(point.value)
+    if fill is second_company_in_usd:  # Customer Co: EUR aging at company 1, its USD INV/19 at company 2
+        assert partners[20]["residual"] is None and partners[20]["by_currency"]["USD"] == {"residual": 50.0}
 
 
 def test_inventory_at_ends_equals_inventory_turns_at_each_end(odoo_db):
