@@ -209,3 +209,13 @@ def test_board_access_is_the_plant_role_on_the_display_site(added):
     assert (access.role, access.company_ids, access.warehouse_ids) == ("plant", (1,), (3,))
     assert display_session.is_display_access(access)
     assert board.playlist == tuple(PLAYLIST) and board.refresh_s == 60 and board.theme == "dark" and not board.preview
+
+
+def test_the_cookie_is_signed_again_when_a_day_old_so_it_never_expires_while_active(client, added, monkeypatch):
+    _open(client, added[1])
+    fresh = client.post("/_dash-update-component", json=_router_body("/tv"))
+    assert "Set-Cookie" not in fresh.headers  # signed less than a day ago: left alone
+    monkeypatch.setattr(display_session, "REFRESH_COOKIE_AFTER_S", -1)  # as if a day had passed
+    later = client.post("/_dash-update-component", json=_router_body("/tv"))
+    cookie = later.headers["Set-Cookie"]
+    assert cookie.startswith(f"{display_session.COOKIE}=") and "Max-Age=34560000" in cookie and "HttpOnly" in cookie
