@@ -231,13 +231,16 @@ class Replica:
         (``RecoveryConflict``) gets one more try on another connection; a second conflict is raised.
         """
         schema = self.schema
+        info = self.info
         what = getattr(fn, "__name__", "query")
         try:
             with self.connect(what) as conn:
+                conn.info["odoo_info"] = info  # installed apps, for queries whose tables depend on them
                 return fn(conn, schema, *args, **kwargs)
         except RecoveryConflict as error:
             log.info("%s cancelled by a recovery conflict on the standby; retrying once: %s", what, error.detail)
         with self.connect(what) as conn:
+            conn.info["odoo_info"] = info
             return fn(conn, schema, *args, **kwargs)
 
 

@@ -5,7 +5,7 @@ Values always travel as bound parameters.
 """
 from __future__ import annotations
 
-from sqlalchemy import DateTime, Float, String, and_, cast, false, func, literal, literal_column, null, true
+from sqlalchemy import DateTime, Float, Integer, String, and_, case, cast, false, func, literal, literal_column, null, true
 from sqlalchemy.sql import ColumnElement
 
 from data_access.context import LANG_RE
@@ -22,6 +22,8 @@ __all__ = [
     "BUCKETS",
     "check_choice",
     "bucket_expr",
+    "floor_",
+    "ceil_",
 ]
 
 _MINUTE = literal_column("interval '1 minute'")
@@ -109,3 +111,19 @@ def bucket_expr(col, bucket: str | None, ctx, dialect: str) -> ColumnElement:
         return null()
     check_choice(bucket, BUCKETS, "bucket")
     return BUCKETS[bucket](col, ctx.day_offset_minutes, dialect)
+
+
+def floor_(x, dialect: str) -> ColumnElement:
+    """The largest whole number <= ``x`` (SQLite's ``floor`` needs its optional math functions)."""
+    if dialect == "postgresql":
+        return func.floor(x)
+    t = cast(x, Integer)  # truncates toward zero
+    return t - case((x < t, 1), else_=0)
+
+
+def ceil_(x, dialect: str) -> ColumnElement:
+    """The smallest whole number >= ``x``."""
+    if dialect == "postgresql":
+        return func.ceil(x)
+    t = cast(x, Integer)
+    return t + case((x > t, 1), else_=0)

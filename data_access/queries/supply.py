@@ -37,6 +37,7 @@ from sqlalchemy.sql import ColumnElement, Select, Subquery
 from data_access import sqlfuncs
 from data_access.context import QueryContext
 from data_access.grouping import sums_by_kinds
+from data_access.queries.supply_qty import kits_enabled, line_quantities
 from data_access.sqlfuncs import BUCKETS, bucket_expr, check_choice
 
 __all__ = [
@@ -80,42 +81,6 @@ def first_day(ctx: QueryContext) -> date:
 def as_of_day_start(ctx: QueryContext) -> datetime:
     """Naive UTC of 00:00 of D ("before D" means before this instant)."""
     return ctx.end - timedelta(days=1)
-
-
-def in_line_unit(qty, move_uom, line_uom, mu, lu) -> ColumnElement:
-    """``qty`` (in the move's unit ``move_uom``) in the line's unit ``line_uom``; ``mu``/``lu`` are
-    the joined ``uom_uom`` rows of both."""
-    same = or_(move_uom == line_uom, move_uom.is_(None), line_uom.is_(None),
-               mu.c.factor.is_(None), lu.c.factor.is_(None), mu.c.factor == 0)
-    return case((same, qty), else_=qty / mu.c.factor * lu.c.factor)
-
-
-def _moves_per_line(schema, lines, link_col: str, signed_on_time, signed_by_end, ctx: QueryContext):
-    """One grouped subquery: per line of the CTE ``lines``, the on-time and by-the-end-of-D net
-    quantities of its done moves (``stock_move.<link_col>`` = line); the two case expressions
-    decide which moves (and dates) count for each."""
-    m = schema.stock_move
-    src = schema.stock_location.alias("src")
-    dst = schema.stock_location.alias("dst")
-    mu = schema.uom_uom.alias("mu")
-    lu = schema.uom_uom.alias("lu")
-    qty = in_line_unit(m.c.quantity, m.c.product_uom, lines.c.line_uom, mu, lu)
-    # Implied by the join; lets PostgreSQL start its walk of Odoo's index on the link column at the
-    # oldest line read instead of at the first line of the history (the period's lines are recent).
-    lowest = select(func.min(lines.c.line_id)).scalar_subquery()
-    return (
-        select(lines.c.line_id,
-               func.sum(signed_on_time(qty, m, src, dst)).label("on_time_qty"),
-               func.sum(signed_by_end(qty, m, src, dst)).label("received_qty"))
-        .select_from(lines.join(m, m.c[link_col] == lines.c.line_id)
-                     .join(src, src.c.id == m.c.location_id)
-                     .join(dst, dst.c.id == m.c.location_dest_id)
-                     .outerjoin(mu, mu.c.id == m.c.product_uom)
-                     .outerjoin(lu, lu.c.id == lines.c.line_uom))
-        .where(m.c.state == "done", m.c[link_col] >= lowest)
-        .group_by(lines.c.line_id)
-        .subquery(f"mv_{link_col}")
-    )
 
 
 # --- Which lines can count -------------------------------------------------------------------------
@@ -186,7 +151,7 @@ def _check_population(period: bool, backlog: bool) -> None:
 
 
 def purchase_line_facts(schema, ctx: QueryContext, dialect: str, *, period: bool = True,
-                        backlog: bool = True) -> Subquery:
+                        backlog: bool = True, kits: bool = True) -> Subquery:
     """One row per purchase line that counts for supplier OTIF (``period``: planned in P) or may count
     as a late PO line (``backlog``: planned before D and possibly short by the end of D).
 
@@ -214,6 +179,7 @@ def purchase_line_facts(schema, ctx: QueryContext, dialect: str, *, period: bool
             select(pol.c.id.label("line_id"), po.c.id.label("order_id"), po.c.partner_id,
                    spt.c.warehouse_id, po.c.company_id, pol.c.product_id, pol.c.product_qty,
                    pol.c.product_uom.label("line_uom"), pol.c.date_planned,
+                   func.coalesce(pol.c.product_uom_qty, pol.c.product_qty).label("order_qty"),
                    sqlfuncs.local_day_end(pol.c.date_planned, ctx.day_offset_minutes, dialect).label("day_end"))
             .select_from(pol.join(po, po.c.id == pol.c.order_id)
                          .outerjoin(spt, spt.c.id == po.c.picking_type_id))
@@ -231,18 +197,11 @@ def purchase_line_facts(schema, ctx: QueryContext, dialect: str, *, period: bool
         branches += [rows(older, still_open),
                      rows(older, ~still_open, pol.c.id.in_(_moved_since(schema, "purchase_line_id", ctx.end)))]
     lines = _population(branches).cte("po_lines")
-
-    def on_time(qty, m, src, dst):
-        return case((dst.c.usage == "supplier", -qty), (m.c.date < lines.c.day_end, qty), else_=0)
-
-    def by_end(qty, m, src, dst):
-        return case((m.c.date >= ctx.end, 0), (dst.c.usage == "supplier", -qty), else_=qty)
-
-    mv = _moves_per_line(schema, lines, "purchase_line_id", on_time, by_end, ctx)
+    q = line_quantities(schema, lines, "purchase", ctx, dialect, kits=kits)
     return (
-        select(lines, func.coalesce(mv.c.on_time_qty, 0).label("on_time_qty"),
-               func.coalesce(mv.c.received_qty, 0).label("received_qty"))
-        .select_from(lines.outerjoin(mv, mv.c.line_id == lines.c.line_id))
+        select(lines, q.c.on_time_qty, q.c.by_end_qty.label("received_qty"), q.c.kit_bom_id, q.c.kits_on_time,
+               q.c.kits_by_end, q.c.unrefunded_qty)
+        .select_from(lines.join(q, q.c.line_id == lines.c.line_id))
         .subquery("po_facts")
     )
 
@@ -266,7 +225,7 @@ def _promise_window(schema, ctx: QueryContext, dialect: str) -> ColumnElement:
 
 
 def sale_line_facts(schema, ctx: QueryContext, dialect: str, *, period: bool = True,
-                    backlog: bool = True) -> Subquery:
+                    backlog: bool = True, kits: bool = True) -> Subquery:
     """One row per sale line that counts for customer OTIF (``period``: promised in P) or may count as
     a late SO line (``backlog``: promise day before D and possibly short by the end of D).
 
@@ -292,7 +251,8 @@ def sale_line_facts(schema, ctx: QueryContext, dialect: str, *, period: bool = T
             select(sol.c.id.label("line_id"), so.c.id.label("order_id"),
                    func.coalesce(rp.c.commercial_partner_id, so.c.partner_id).label("partner_id"),
                    so.c.warehouse_id, so.c.company_id, sol.c.product_id, sol.c.product_uom_qty,
-                   sol.c.product_uom.label("line_uom"), promise.label("promise"), promise_day.label("promise_day"),
+                   sol.c.product_uom.label("line_uom"), sol.c.product_uom_qty.label("order_qty"),
+                   promise.label("promise"), promise_day.label("promise_day"),
                    sqlfuncs.local_day_end(promise, off, dialect).label("day_end"))
             .select_from(sol.join(so, so.c.id == sol.c.order_id).outerjoin(rp, rp.c.id == so.c.partner_id))
             .where(so.c.state == "sale", sol.c.display_type.is_(None), sol.c.product_uom_qty > 0,
@@ -312,20 +272,11 @@ def sale_line_facts(schema, ctx: QueryContext, dialect: str, *, period: bool = T
         branches += [rows(older, still_open),
                      rows(older, ~still_open, sol.c.id.in_(_moved_since(schema, "sale_line_id", ctx.end)))]
     lines = _population(branches).cte("so_lines")
-
-    def on_time(qty, m, src, dst):
-        return case((src.c.usage == "customer", -qty),
-                    (and_(dst.c.usage == "customer", m.c.date < lines.c.day_end), qty), else_=0)
-
-    def by_end(qty, m, src, dst):
-        return case((m.c.date >= ctx.end, 0), (src.c.usage == "customer", -qty), (dst.c.usage == "customer", qty),
-                    else_=0)
-
-    mv = _moves_per_line(schema, lines, "sale_line_id", on_time, by_end, ctx)
+    q = line_quantities(schema, lines, "sale", ctx, dialect, kits=kits)
     return (
-        select(lines, func.coalesce(mv.c.on_time_qty, 0).label("on_time_qty"),
-               func.coalesce(mv.c.received_qty, 0).label("delivered_qty"))
-        .select_from(lines.outerjoin(mv, mv.c.line_id == lines.c.line_id))
+        select(lines, q.c.on_time_qty, q.c.by_end_qty.label("delivered_qty"), q.c.kit_bom_id, q.c.kits_on_time,
+               q.c.kits_by_end, q.c.unrefunded_qty)
+        .select_from(lines.join(q, q.c.line_id == lines.c.line_id))
         .subquery("so_facts")
     )
 
@@ -361,7 +312,7 @@ def supplier_otif_sums_by_kinds(conn, schema, ctx: QueryContext, kinds: Sequence
     ``company``) from ONE statement; rows as ``supplier_otif_sums`` returns them."""
     kinds = _check_kinds(kinds, PURCHASE_SCOPES, bucket)
     d = conn.dialect.name
-    f = purchase_line_facts(schema, ctx, d, backlog=bucket is None)
+    f = purchase_line_facts(schema, ctx, d, backlog=bucket is None, kits=kits_enabled(conn))
     scopes = {"partner": f.c.partner_id, "warehouse": f.c.warehouse_id, "company": f.c.company_id}
     in_p = f.c.date_planned >= ctx.start
     otif = f.c.on_time_qty >= f.c.product_qty - QTY_EPSILON
@@ -390,7 +341,7 @@ def customer_otif_sums_by_kinds(conn, schema, ctx: QueryContext, kinds: Sequence
     ``company``) from ONE statement; rows as ``customer_otif_sums`` returns them."""
     kinds = _check_kinds(kinds, SALE_SCOPES, bucket)
     d = conn.dialect.name
-    f = sale_line_facts(schema, ctx, d, backlog=bucket is None)
+    f = sale_line_facts(schema, ctx, d, backlog=bucket is None, kits=kits_enabled(conn))
     scopes = {"partner": f.c.partner_id, "warehouse": f.c.warehouse_id, "company": f.c.company_id}
     in_p = f.c.promise_day >= literal(first_day(ctx).isoformat())
     otif = f.c.on_time_qty >= f.c.product_uom_qty - QTY_EPSILON

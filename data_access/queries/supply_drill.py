@@ -14,6 +14,7 @@ from sqlalchemy.sql import ColumnElement
 from data_access import sqlfuncs
 from data_access.context import QueryContext
 from data_access.queries.supply import QTY_EPSILON, as_of_day, as_of_day_start, purchase_line_facts, sale_line_facts
+from data_access.queries.supply_qty import kits_enabled
 from data_access.queries.supply_stock import on_hand_per_product_warehouse
 
 __all__ = ["valid_id", "valid_limit", "id_filter", "late_po_lines", "supplier_otif_lines", "late_so_lines", "stockout_orderpoints"]
@@ -48,7 +49,7 @@ def _days(later: date, day_iso: str | None) -> int | None:
 def _purchase_lines(conn, schema, ctx: QueryContext, where, partner_id, warehouse_id, limit: int, *,
                     period: bool, backlog: bool) -> list[dict]:
     d = conn.dialect.name
-    f = purchase_line_facts(schema, ctx, d, period=period, backlog=backlog)
+    f = purchase_line_facts(schema, ctx, d, period=period, backlog=backlog, kits=kits_enabled(conn))
     po, rp, pp, pt = schema.purchase_order, schema.res_partner, schema.product_product, schema.product_template
     stmt = (
         select(f.c.line_id, f.c.order_id, po.c.name.label("order_name"), f.c.partner_id, rp.c.name.label("partner_name"),
@@ -107,7 +108,7 @@ def late_so_lines(conn, schema, ctx: QueryContext, *, partner_id=None, warehouse
     from the promise day to D), oldest first.
     """
     d = conn.dialect.name
-    f = sale_line_facts(schema, ctx, d, period=False, backlog=True)
+    f = sale_line_facts(schema, ctx, d, period=False, backlog=True, kits=kits_enabled(conn))
     so, rp, pp, pt = schema.sale_order, schema.res_partner, schema.product_product, schema.product_template
     stmt = (
         select(f.c.line_id, f.c.order_id, so.c.name.label("order_name"), f.c.partner_id, rp.c.name.label("partner_name"),

@@ -38,21 +38,23 @@ def test_supplier_otif_lines_flags(odoo_db):
     purchases(odoo_db)
     rows = odoo_db.replica.run(supply_drill.supplier_otif_lines, JUNE, partner_id=10)
     assert [(r["line_id"], r["otif"]) for r in rows] == [
-        (101, True), (102, False), (103, False), (104, False), (107, True), (111, False), (112, False), (109, False)]
+        (101, True), (102, False), (103, False), (104, True), (107, True), (111, False), (112, False), (109, False)]
     by_line = {r["line_id"]: r for r in rows}
     assert by_line[107]["qty_on_time"] == 20.0  # 2 packs of 10 in the line's unit
-    assert by_line[104]["qty_on_time"] == 8.0 and by_line[102]["qty_on_time"] == 0.0
+    # v2: 104's return (20 June) is after its planned day: 10 on time, 8 kept by the end of D
+    assert by_line[104]["qty_on_time"] == 10.0 and by_line[104]["qty_received"] == 8.0
+    assert by_line[102]["qty_on_time"] == 0.0
 
 
 def test_late_so_lines_rows(odoo_db):
     sales(odoo_db)
     rows = odoo_db.replica.run(supply_drill.late_so_lines, JUNE)
-    # promise days 20 May, 31 May, 8 June, 10 June
+    # promise days 20 May, 31 May, 10 June (v2: 201's return did not update the order: not late)
     assert [(r["line_id"], r["partner_id"], r["qty_delivered"], r["age_days"]) for r in rows] == [
-        (501, 20, 0.0, 41), (702, 22, 0.0, 30), (201, 22, 7.0, 22), (104, 20, 0.0, 20)]
-    assert rows[3]["model"] == "sale.order.line" and rows[3]["partner_name"] == "Customer Co"
-    assert rows[3]["order_name"] == "S00001" and rows[3]["promise_day"] == "2026-06-10"
-    assert [r["line_id"] for r in odoo_db.replica.run(supply_drill.late_so_lines, JUNE, warehouse_id=2)] == [702, 201]
+        (501, 20, 0.0, 41), (702, 22, 0.0, 30), (104, 20, 0.0, 20)]
+    assert rows[2]["model"] == "sale.order.line" and rows[2]["partner_name"] == "Customer Co"
+    assert rows[2]["order_name"] == "S00001" and rows[2]["promise_day"] == "2026-06-10"
+    assert [r["line_id"] for r in odoo_db.replica.run(supply_drill.late_so_lines, JUNE, warehouse_id=2)] == [702]
     assert [r["line_id"] for r in odoo_db.replica.run(supply_drill.late_so_lines, JUNE, partner_id=20)] == [501, 104]
 
 
