@@ -126,6 +126,7 @@ class Server:
     passwords: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)  # more settings (name -> value), e.g. statement_timeout_ms
     base: str = ""
+    store_url: str = ""  # the temporary app store (SQLite) the server runs with
     command: str = ""
     workers_why: str = ""
     _tmp: str = ""
@@ -147,7 +148,7 @@ class Server:
         self._tmp = tempfile.mkdtemp(prefix="odoo-dash-bench-")
         tmp = Path(self._tmp)
         (tmp / "statements").mkdir()
-        store_url = f"sqlite:///{tmp / 'app-store.sqlite'}"
+        store_url = self.store_url = f"sqlite:///{tmp / 'app-store.sqlite'}"
         self._add_users(store_url)
         if self.workers is None:
             self.workers, self.workers_why = default_workers()

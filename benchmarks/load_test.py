@@ -21,8 +21,9 @@ page view scrolls to the trends one time in two), thinks --think-min..--think-ma
 next. Pages: executive role 26 % executive (one view in five a KPI detail), 15 % plant, 10 % work
 center, 15 % home, 12 % supply chain (all sites or one), 10 % quality (a site), 12 % finance (all
 companies or one); plant role 45 % plant, 35 % work center, 20 % home; sites and work centers at random.
-TVs: no TV board exists yet, so a TV is simulated as a signed-in plant-role session that opened the plant
-page of one site (round robin) and posts the plant body callback every --tv-interval seconds.
+TVs: each TV is a signed-in plant-role session that opened the TV board of one site (/tv?site=N, round
+robin; benchmarks/_tv_client.py) and posts the board's refresh callback every --tv-interval seconds, as the
+board's refresh interval does (benchmarks/tv_load.py runs TVs alone, with display tokens).
 At --expire-at seconds the cache expires under load: by default every entry is aged past its TTL (what
 production sees: stale values served while one request refreshes each); --expire-mode flush empties it
 (FLUSHDB: every entry lost, the single-flight path).
@@ -50,6 +51,7 @@ from concurrent.futures import ThreadPoolExecutor
 from _app import LoopbackError, ReplicaActivity, Server, WorkerMonitor, require_loopback
 from _common import database_name, git_commit, machine, now_utc, summary, verdict
 from _dash_client import Client, Outcome
+from _tv_client import TvClient
 
 from data_access.admin import database_size
 
@@ -60,7 +62,6 @@ MIX = {"executive": (("executive", 26), ("plant", 15), ("workcenter", 10), ("hom
                      ("finance", 12)),
        "plant": (("plant", 45), ("workcenter", 35), ("home", 20))}
 SIGN_IN_LABELS = ("sign-in form", "sign-in")
-TV_LABEL = "TV: plant body poll"
 
 
 class Run:
@@ -188,20 +189,15 @@ def user(run: Run, client: Client, role: str, catalog: Catalog, rng: random.Rand
 
 
 def tv(run: Run, client: Client, site, interval: float, rng: random.Random) -> None:
-    if not run.sleep(rng.uniform(0, interval)):
+    """Open the TV board of ``site`` within the first interval, then refresh it every ``interval`` seconds."""
+    if not run.sleep(rng.uniform(0, interval)) or site is None:
         return
-    run.record(client.app_shell("/plant"))
-    page, layout = client.open("/plant", f"?site={site}" if site is not None else "")
-    run.record([layout])
-    if page is None:
+    board = TvClient(client)
+    run.record(board.open(f"?site={site}&refresh={max(10, round(interval))}"))
+    if board.page is None:
         return
-    run.record(client.callbacks(page.calls))
-    body = next((c for c in page.calls if c.label == "plant body"), None)
-    if body is None:
-        return
-    body.label = TV_LABEL
     while run.sleep(interval):
-        run.record([client.callback(body)])
+        run.record([board.refresh()])
 
 
 def _check_loopback(args) -> None:
@@ -275,8 +271,8 @@ def run_test(args, server: Server) -> int:
     print(f"  {machine()}; commit {git_commit()}; {now_utc()}")
     print(f"  command: {' '.join(sys.argv)}")
     print(f"  server: {server.workers} gunicorn workers ({server.workers_why}), Redis db {server.redis_db}: {server.command}")
-    print(f"  TVs: no TV board exists yet; each TV is a signed-in plant-role session polling the plant body callback "
-          f"every {args.tv_interval:.0f} s")
+    print(f"  TVs: each TV is a signed-in plant-role session on one site's board (/tv?site=N) posting its refresh "
+          f"callback every {args.tv_interval:.0f} s")
     catalog = Catalog()
     t_probe = time.monotonic()
     views = probe(server, catalog)

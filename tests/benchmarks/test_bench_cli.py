@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
-SCRIPTS = ["kpis_bench.py", "family_bench.py", "callback_bench.py", "load_test.py", "interaction_bench.py"]
+SCRIPTS = ["kpis_bench.py", "family_bench.py", "callback_bench.py", "load_test.py", "interaction_bench.py",
+           "tv_load.py", "tv_soak.py"]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -29,6 +30,12 @@ def test_help(script):
 ])
 def test_load_test_refuses_a_target_off_loopback(option):
     done = _run(str(BENCH / "load_test.py"), *option, "--seconds", "1", "--users", "1", "--tvs", "0")
+    assert done.returncode == 2
+    assert "refused" in done.stderr and "not a loopback address" in done.stderr
+
+
+def test_tv_load_refuses_a_target_off_loopback():
+    done = _run(str(BENCH / "tv_load.py"), "--db-url", "postgresql+psycopg://postgres@10.1.2.3:5432/odoo", "--tvs", "1")
     assert done.returncode == 2
     assert "refused" in done.stderr and "not a loopback address" in done.stderr
 
