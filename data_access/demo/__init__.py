@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from data_access.demo.accounting import Accounting
 from data_access.demo.common import HISTORY_DAYS, Ctx, at
+from data_access.demo.currencies import write_usd_invoices
 from data_access.demo.indexes import create_odoo_indexes
 from data_access.demo.masterdata import MODULES, write_master
 from data_access.demo.production import produce_day
@@ -106,6 +107,7 @@ def build_demo(url: str, *, scale: int = 1, seed: int = 42, version: str = "17.0
                     purchasing.day(day)
                     sales.day(day)
                 day += timedelta(days=1)
+            write_usd_invoices(ctx, accounting)  # the USD company (after the story: its random stream is untouched)
             _orderpoints_and_stockouts(ctx, purchasing)
             if enterprise:
                 write_quality(ctx)

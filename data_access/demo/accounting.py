@@ -89,8 +89,9 @@ class Accounting:
         untaxed = round(sum(round(q * p, 2) for _pr, q, p in lines), 2)
         tax = round(untaxed * TAX, 2)
         total = round(untaxed + tax, 2)
-        common = {"move_id": mid, "company_id": company, "company_currency_id": 1, "move_name": name,
-                  "parent_state": "posted", "date": day, "invoice_date": day, "currency_id": 1,
+        currency = ctx.sc.company_currencies.get(company, 1)  # invoiced in the company's own currency
+        common = {"move_id": mid, "company_id": company, "company_currency_id": currency, "move_name": name,
+                  "parent_state": "posted", "date": day, "invoice_date": day, "currency_id": currency,
                   "partner_id": cust.id, "discount": 0.0, "tax_tag_invert": False, "reconciled": False,
                   "blocked": False, "is_imported": False, **magic(when)}
         rows = []
@@ -116,7 +117,7 @@ class Accounting:
             "is_storno": False, "journal_id": None, "company_id": company, "always_tax_exigible": False,
             "auto_post": "no", "to_check": False, "checked": True, "posted_before": True, "made_sequence_gap": False,
             "invoice_date": day, "invoice_date_due": due, "partner_id": cust.id, "commercial_partner_id": cust.id,
-            "partner_shipping_id": cust.contacts[-1], "payment_reference": name, "currency_id": 1,
+            "partner_shipping_id": cust.contacts[-1], "payment_reference": name, "currency_id": currency,
             "invoice_currency_rate": 1.0, "amount_untaxed": untaxed, "amount_tax": tax, "amount_total": total,
             "amount_residual": residual, "amount_untaxed_signed": sign * untaxed,
             "amount_untaxed_in_currency_signed": sign * untaxed, "amount_tax_signed": sign * tax,

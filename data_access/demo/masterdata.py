@@ -48,10 +48,12 @@ def write_master(w: RowWriter, sc: Scenario, version: str, created: datetime, mo
     w.add("res_currency_rate", {"id": 1, "name": created.date(), "rate": 1.08, "currency_id": 2, "company_id": 1, **m})
     w.add("res_currency_rate", {"id": 2, "name": created.date(), "rate": 19.4, "currency_id": 3, "company_id": 1, **m})
     for cid, name in sc.companies.items():
-        w.add("res_company", {"id": cid, "name": name, "active": True, "sequence": cid * 10, "partner_id": cid,
-                              "currency_id": 1, "parent_path": f"{cid}/", "email": f"info{cid}@nordwerk.example",
-                              "layout_background": "Blank", **m})
-        _partner(w, m, cid, name, True, "DE", None, None, "Stuttgart" if cid == 1 else "Neuss")
+        partner = sc.company_partners.get(cid, cid)
+        w.add("res_company", {"id": cid, "name": name, "active": True, "sequence": cid * 10, "partner_id": partner,
+                              "currency_id": sc.company_currencies.get(cid, 1), "parent_path": f"{cid}/",
+                              "email": f"info{cid}@nordwerk.example", "layout_background": "Blank", **m})
+        country, city = {1: ("DE", "Stuttgart"), 2: ("DE", "Neuss")}.get(cid, ("US", "Atlanta"))
+        _partner(w, m, partner, name, True, country, None, None, city)
     for uid, pid, login, name, active in _USERS:
         _partner(w, m, pid, name, False, "DE", None, None, "Stuttgart", email=f"{login}@nordwerk.example", active=active)
         w.add("res_users", {"id": uid, "partner_id": pid, "login": login, "active": active, "share": False,

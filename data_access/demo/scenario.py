@@ -22,6 +22,8 @@ def tr(en: str, de: str | None = None) -> dict:
 STORY = {
     "company_main": 1,
     "company_distribution": 2,
+    "company_usd": 3,                # Nordwerk Automotive USA Inc.: books in USD, invoices only (no site)
+    "two_currency_customer_id": 53,  # Cascadia Trucks Inc.: buys from company 1 (EUR) and company 3 (USD)
     "late_vendor_id": 20,            # Shenzhen Lianfa Electronics Co., Ltd.
     "excursion_vendor_id": 22,       # Fonderia Bresciana S.p.A.
     "breakdown_workcenter_id": 6,    # PLZ Hydraulic Press 2
@@ -105,6 +107,9 @@ class Scenario:
     components: list[Product]
     locations: dict[str, int]        # shared/virtual locations by key ('supplier', 'customer', 'production_1', ...)
     excursion_component_id: int = 0
+    # res_currency id of each company (1 EUR, 2 USD); a company not named here keeps its books in EUR
+    company_currencies: dict[int, int] = field(default_factory=dict)
+    company_partners: dict[int, int] = field(default_factory=dict)  # res_partner of a company, when not its id
 
     def plant(self, wid: int) -> Plant:
         return next(p for p in self.plants if p.id == wid)
@@ -239,8 +244,11 @@ def build_scenario(scale: int, rng: random.Random) -> Scenario:
                 finished.append(fg)
                 prod_id += 1
     excursion = next(c for c in components if c.lot_tracked)
-    return Scenario(scale, {1: "Nordwerk Automotive GmbH", 2: "Nordwerk Parts Distribution GmbH"}, plants, vendors,
-                    customers, dict(_CATEGORIES), finished, components, {}, excursion.id)
+    return Scenario(scale, {1: "Nordwerk Automotive GmbH", 2: "Nordwerk Parts Distribution GmbH",
+                            3: "Nordwerk Automotive USA Inc."}, plants, vendors, customers, dict(_CATEGORIES), finished,
+                    components, {}, excursion.id, company_currencies={1: 1, 2: 1, 3: 2},
+                    company_partners={3: 8})  # partners 3..7 are the users'
+
 
 
 def _vendor_for(categ: int, name: str, vendors: list[Partner], turn: int) -> Partner:

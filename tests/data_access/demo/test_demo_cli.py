@@ -21,7 +21,8 @@ def test_command_rebuilds_and_prints_one_summary_line(demo_sqlite_other_seed):
     rc = built.schema.res_company
     with built.engine.connect() as conn:
         assert list(conn.execute(select(rc.c.id, rc.c.name).order_by(rc.c.id))) == [
-            (1, "Nordwerk Automotive GmbH"), (2, "Nordwerk Parts Distribution GmbH")]
+            (1, "Nordwerk Automotive GmbH"), (2, "Nordwerk Parts Distribution GmbH"),
+            (3, "Nordwerk Automotive USA Inc.")]  # 3: the USD sales office (KPIS.md v2)
 
 
 def test_unreachable_database_is_one_line_on_stderr_and_status_2(capsys):

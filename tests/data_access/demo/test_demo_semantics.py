@@ -99,7 +99,8 @@ def test_storable_products_and_jsonb_cost_18(demo_pg18):
                             .where(s.ir_module_module.c.name == "base")).scalar_one()
         codes = conn.execute(select(func.count()).select_from(s.account_account_res_company_rel)).scalar_one()
     assert rows and all(r.type == "consu" and r.is_storable for r in rows)
-    assert all(set(c.standard_price) == {"1", "2"} and c.standard_price["1"] > 0 for c in costs)
+    # one cost per company (3: the USD sales office of KPIS.md v2)
+    assert all(set(c.standard_price) == {"1", "2", "3"} and c.standard_price["1"] > 0 for c in costs)
     assert base == "18.0.1.3" and codes > 0
     assert demo_pg18.stats["rows"]["mrp_production"] > 1500
 
@@ -177,9 +178,10 @@ def test_history_spans_thirteen_months_to_today(demo):
     assert last_done.date() == TODAY
 
 
-def test_companies_keep_their_books_in_euro(demo):
-    # Both companies are German GmbHs (Stuttgart, Neuss); every document and invoice line of the demo is
-    # in EUR, so the company currency is EUR for both, the Atlanta centre included.
+def test_companies_keep_their_books_in_their_own_currency(demo):
+    # Both German GmbHs (Stuttgart, Neuss) keep their books in EUR, the Atlanta centre included. Since KPI
+    # contract v2 a third company, the USD sales office (invoices only), keeps its books in USD, so one
+    # customer and one product span two currencies; every other document stays in EUR.
     from dashboard.kpis.period import Period
     from data_access.engine import Replica
     from data_access.queries.dimensions import companies
@@ -189,9 +191,12 @@ def test_companies_keep_their_books_in_euro(demo):
         rows = replica.run(companies, Period(demo.today, 30).context())
     finally:
         replica.dispose()
-    assert {cid: (r["currency"], r["currency_symbol"]) for cid, r in rows.items()} == {1: ("EUR", "€"), 2: ("EUR", "€")}
+    assert {cid: (r["currency"], r["currency_symbol"]) for cid, r in rows.items()} == {
+        1: ("EUR", "€"), 2: ("EUR", "€"), 3: ("USD", "$")}
     s = demo.schema
     with demo.engine.connect() as conn:
-        for table in (s.sale_order, s.purchase_order, s.account_move):
+        for table in (s.sale_order, s.purchase_order):
             assert _values(conn, table, "currency_id") == {1}, table.name
-        assert _values(conn, s.account_move_line, "company_currency_id") == {1}
+        usd = {r.company_id for r in conn.execute(select(s.account_move.c.company_id).where(s.account_move.c.currency_id == 2))}
+        assert _values(conn, s.account_move, "currency_id") == {1, 2} and usd == {3}
+        assert _values(conn, s.account_move_line, "company_currency_id") == {1, 2}

@@ -173,7 +173,7 @@ def test_overdue_receivables_and_stockouts(demo):
                          q.c.product_id == op.c.product_id).scalar_subquery())
         rules = list(conn.execute(select(op.c.warehouse_id, onhand.label("onhand")).where(op.c.active.is_(True))))
     dist = {name: amount for company, name, amount in overdue if company == 2}
-    assert {c for c, _n, _a in overdue} == {1, 2}
+    assert {c for c, _n, _a in overdue} == {1, 2, 3}  # 3: the USD sales office's invoices past due (KPIS.md v2)
     assert max(dist, key=dist.get) == "Autoteile Krause KG"
     out = [r for r in rules if r.onhand <= 0]
     assert len(rules) >= 40 and 2 <= len(out) <= 6
@@ -205,3 +205,28 @@ def test_excursion_raises_a_quality_alert_on_the_vendor_lot_that_stays_open_for_
     closed = [(a.date_close - a.create_date).total_seconds() / 86400 for a in routine if a.date_close]
     assert len(routine) > 100 and 2 < sum(closed) / len(closed) < 6  # routine NCs close in a few days
     assert all(a.stage_id == 4 for a in alerts if a.date_close) and all(a.company_id == 1 for a in alerts)
+
+
+def test_a_customer_and_a_product_span_two_company_currencies(demo):
+    """KPIS.md v2 on the demo: the USD sales office (company 3) and the main company (EUR) both invoice
+    Cascadia Trucks and the wheel speed sensor, so their gross margin and the customer's overdue receivables
+    are unavailable, while every company keeps its own value."""
+    import contextlib
+    import io
+    import json
+
+    from dashboard.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["kpis", "--db-url", demo.url, "--as-of", demo.today.isoformat(), "--days", "30"]) == 0
+    got = {(r["kpi"], *next(iter(r["scope"].items()))): r for r in json.loads(out.getvalue())["results"]}
+    why = "amounts in more than one company currency: EUR, USD"
+    customer = STORY["two_currency_customer_id"]
+    for key in (("gross_margin_pct", "partner_id", customer), ("overdue_receivables", "partner_id", customer),
+                ("gross_margin_pct", "product_id", 19)):
+        assert (got[key]["value"], got[key]["status"], got[key]["reason"]) == (None, "unavailable", why), key
+    for company in (1, 2, 3):
+        assert got[("gross_margin_pct", "company_id", company)]["value"] is not None
+        assert got[("overdue_receivables", "company_id", company)]["value"] > 0
+    assert sum(r["status"] == "unavailable" and "currency" in r.get("reason", "") for r in got.values()) == 3
