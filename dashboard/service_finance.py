@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 from dashboard.auth.access import Access
 from dashboard.kpis.supply import turns_points
-from dashboard.service import _run_query, scope_context
-from data_access.queries import finance_drill, finance_pages
+from dashboard.service import _run_query, scope_context, today
+from data_access.queries import dimensions, finance_drill, finance_pages
 
 __all__ = ["margin_cells", "overdue_by_due_date", "overdue_invoices", "customer_invoices", "customer_layers",
-           "open_invoices", "month_ends", "inventory_trend", "inventory_by_category"]
+           "open_invoices", "month_ends", "inventory_trend", "inventory_by_category", "products"]
 
 
 def margin_cells(access: Access, as_of: date, days: int, partner_id: int | None = None) -> list[dict]:
@@ -80,3 +80,9 @@ def inventory_by_category(access: Access, as_of: date) -> list[dict]:
     to the company's): rows of ``inventory_at_ends`` with ``by_category``."""
     end = scope_context(access, as_of, 1).end.isoformat()
     return _run_query(access, finance_pages.inventory_at_ends, as_of, 1, domain="supply", ends=[end], by_category=True)
+
+
+def products(access: Access, ids) -> dict[int, dict]:
+    """Names and internal references of the given products (``{id: {"name", "code"}}``)."""
+    return _run_query(access, dimensions.products, today(), 1, domain="dimensions",
+                      ids=sorted(int(i) for i in ids))

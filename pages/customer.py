@@ -36,7 +36,10 @@ from dashboard.views.finance import (
     invoice_rows,
     layer_rows,
     open_rows,
+    overdue_partners,
+    partner_results,
     pool_cells,
+    pool_partners,
 )
 
 spec = register(__name__, "customer")  # dash.register_page (Dash Pages imports only files that name it)
@@ -99,6 +102,28 @@ def _block(cid: int, company: dict, *, tiles, categories, invoices, layers, open
         data_grid(spec.id(f"open-{cid}"), OPEN_COLUMNS, open_, height=320 if len(open_) > 8 else None,
                   empty_message="No open invoice."),
     ], className="finance-block mb-4", id=spec.id(f"company-{cid}"))
+
+
+def _every_company(pid: int, cells, due, catalogue, days: int) -> html.Div | None:
+    """The customer's gross margin and overdue receivables over every company (its partner scope), when it
+    deals with more than one: pooled when they share a currency, else "n/a" and why (KPIS.md v2: amounts of
+    different currencies are never added). None for a customer of one company (its block says it all)."""
+    margin, overdue = pool_partners(cells).get(pid), overdue_partners(due).get(pid)
+    if len(set((margin or {}).get("companies", [])) | set((overdue or {}).get("companies", []))) < 2:
+        return None
+    margin_def = catalogue.for_scope("gross_margin_pct", "partner", pid, days)
+    overdue_def = catalogue.for_scope("overdue_receivables", "partner", pid, days)
+    got = partner_results(margin, overdue, margin_def, overdue_def)
+    return html.Div([
+        html.H3(["Every company", html.Span(" · this customer's figures over all its companies", className="plant-hint")],
+                className="finance-company"),
+        tile_grid([
+            kpi_tile(margin_def, got["margin"], label="Gross margin", currency=got["margin_currency"],
+                     tile_id=spec.id("tile-margin-all"), lines=[f"All companies and categories, {days} days"]),
+            kpi_tile(overdue_def, got["overdue"], currency=got["overdue_currency"], tile_id=spec.id("tile-overdue-all"),
+                     lines=["All companies"]),
+        ]),
+    ], className="finance-block mb-4", id=spec.id("company-all"))
 
 
 @callback(dict(blocks=Output(spec.id("blocks"), "children"), fresh=Output(spec.id("freshness"), "children")),
@@ -167,5 +192,9 @@ def _body(data, *, access):
                              category_name=category_name, every=customer_href(pid, days, as_of, company=only)))
     if not blocks:
         blocks = [empty_state("This customer has no invoice, delivery or open invoice in your companies in this period.")]
+    elif only is None:
+        every = _every_company(pid, cells, due, catalogue, days)
+        if every is not None:
+            blocks.insert(0, every)
     minutes = service.domain_ttl("finance") // 60
     return {"blocks": blocks, "fresh": f"Records read from Odoo within the last {minutes} min"}

@@ -28,11 +28,14 @@ from dashboard.pages_registry import register
 from dashboard.urlstate import as_id, parse_query
 from dashboard.validation import Click, Days, OptionalId, Scale, accepts, store
 from dashboard.views.finance import (
+    ACROSS_COLUMNS,
     AGING_COLUMNS,
     FINANCE_KPIS,
     FINANCE_QUERY,
     OVERDUE_COLUMNS,
     STOCK_COLUMNS,
+    UNAVAILABLE_PRODUCT_COLUMNS,
+    across_rows,
     aging_grid_rows,
     aging_rows,
     company_tiles,
@@ -41,9 +44,12 @@ from dashboard.views.finance import (
     finance_href,
     inventory_value_figure,
     margin_heatmap,
+    overdue_partners,
     overdue_rows,
     pool_cells,
+    pool_partners,
     stock_rows,
+    unavailable_product_rows,
 )
 
 spec = register(__name__, "finance")  # dash.register_page (Dash Pages imports only files that name it)
@@ -155,6 +161,30 @@ def _block(company_id: int, company: dict, *, tiles, heatmap, width, aging, over
     ], className="finance-block mb-4")
 
 
+def _across(companies: dict, catalogue, days: int, as_of, *, cells, due, unavailable, product_names) -> html.Div:
+    """Customers of several companies and products whose margin has no value: each customer's gross margin and
+    overdue receivables over every company (pooled when the companies share a currency; "n/a" and why when
+    not: amounts of different currencies are never added), then the products whose amounts are in more than
+    one company currency."""
+    names = {cid: c["name"] for cid, c in companies.items()}
+    rows = across_rows(pool_partners(cells), overdue_partners(due), names,
+                       catalogue.for_scope("gross_margin_pct", "partner", None, days),
+                       catalogue.for_scope("overdue_receivables", "partner", None, days),
+                       lambda pid: customer_href(pid, days, as_of))
+    products = unavailable_product_rows(unavailable, product_names)
+    return html.Div([
+        html.Div([html.H4("Customers of more than one company", className="section-title"),
+                  html.Span("Gross margin and overdue receivables over every company. Companies that share a currency "
+                            "pool; amounts in different currencies are never added, so those read n/a.",
+                            className="plant-hint")], className="plant-section-head"),
+        data_grid(spec.id("across"), ACROSS_COLUMNS, rows, height=260 if len(rows) > 5 else None,
+                  empty_message="No customer bought from more than one company in this period."),
+        *([html.H4("Products whose gross margin is unavailable", className="section-title"),
+           data_grid(spec.id("products-unavailable"), UNAVAILABLE_PRODUCT_COLUMNS, products,
+                     height=260 if len(products) > 5 else None)] if products else []),
+    ], className="finance-block mb-4", id=spec.id("across-block"))
+
+
 @callback(output=_BODY, inputs=dict(data=Input(spec.id("params"), "data"), scale=Input(SCALE_STORE, "data")))
 @guarded(spec.key)
 @accepts(data=STORE, scale=Scale)
@@ -170,6 +200,11 @@ def _body(data, scale=None, *, access):
             return {"message": not_found(f"Company {only}"), "blocks": None, "cells": None, "fresh": ""}
         shown = [only] if only is not None else list(companies)
         period = service.kpi_results(access, as_of, days, kpis=FINANCE_KPIS, scope_kinds=("company",))
+        across = len(shown) > 1  # customers and products of several companies: their own values (KPIS.md v2)
+        by_product = (service.kpi_results(access, as_of, days, kpis=("gross_margin_pct",), scope_kinds=("product",))
+                      if across else {"results": []})
+        unavailable = [r for r in by_product["results"] if r["status"] == "unavailable"]
+        product_names = service_finance.products(access, [r["scope_id"] for r in unavailable]) if unavailable else {}
         cells = service_finance.margin_cells(access, as_of, days)
         due = service_finance.overdue_by_due_date(access, as_of, days)
         overdue = service_finance.overdue_invoices(access, as_of, days, limit=OVERDUE_LIMIT)
@@ -212,10 +247,14 @@ def _body(data, scale=None, *, access):
                                  catalogue.for_scope("dio", "company", cid, days), currency),
                 note=("Amounts past due on " + as_of.isoformat() + ", by days past due; the buckets add up to "
                       "the overdue receivables tile." + (f" The invoice list shows the oldest {OVERDUE_LIMIT}." if capped else ""))))
+        if across:
+            blocks.insert(0, _across(companies, catalogue, days, as_of, cells=cells, due=due, unavailable=unavailable,
+                                     product_names=product_names))
         return {"message": None, "blocks": blocks, "cells": grids}
 
     parts = {"view": [as_of, days, only], "scale": scale, "companies": companies, "computed_at": period["computed_at"],
              "cells": cells, "due": due, "overdue": overdue, "trend": trend, "stock": stock,
+             "unavailable": unavailable, "product_names": product_names,
              "settings": [settings.zone.key, settings.odoo_base_url]}
     built = service.rendered("finance.body", access, parts, build, domain="finance")
     return dict(built, fresh=freshness(period, settings.zone))

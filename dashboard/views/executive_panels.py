@@ -140,9 +140,10 @@ def breakdown_grid(results: Sequence[Mapping], names: Mapping[int, str], definit
     rows = []
     for r in ordered[:limit]:
         g = grade_of(definition, r["value"], r["status"])
+        why = f": {r['reason']}" if r["status"] == "unavailable" and r.get("reason") else ""  # e.g. two currencies
         rows.append({"id": r["scope_id"], "partner": names.get(r["scope_id"], f"#{r['scope_id']}"),
-                     "value": fmt_value(r["value"], definition.unit, currency),
-                     "status": f"{g.icon} {status_phrase(definition, r['value'], r['status'])}", "status_grade": g.key})
+                     "value": "n/a" if r["status"] == "unavailable" else fmt_value(r["value"], definition.unit, currency),
+                     "status": f"{g.icon} {status_phrase(definition, r['value'], r['status'])}{why}", "status_grade": g.key})
     columns = [Column("partner", entity, pinned=True), Column("value", "Value"), Column("status", "Status", kind="status")]
     return html.Div([html.H5(f"By {entity.lower()}, worst first", className="exec-sub"),
                      data_grid(_id("breakdown"), columns, rows, height=300,

@@ -30,7 +30,7 @@ __all__ = ["FINANCE_QUERY", "CUSTOMER_QUERY", "FINANCE_KPIS", "AGING", "finance_
            "overdue_rows", "dio_trend", "inventory_value_figure", "CATEGORY_COLUMNS", "category_rows",
            "INVOICE_COLUMNS", "invoice_rows", "STOCK_COLUMNS", "stock_rows", "LAYER_COLUMNS", "layer_rows", "OPEN_COLUMNS", "open_rows",
            "age_label", "TOP_CUSTOMERS", "pool_partners", "overdue_partners", "ACROSS_COLUMNS", "across_rows",
-           "UNAVAILABLE_PRODUCT_COLUMNS", "unavailable_product_rows", "unavailable_text"]
+           "UNAVAILABLE_PRODUCT_COLUMNS", "unavailable_product_rows", "unavailable_text", "partner_results"]
 
 FINANCE_KPIS = ("gross_margin_pct", "overdue_receivables", "inventory_turns", "dio")
 # (key, label, first day, last day or None): the aging buckets of overdue receivables
@@ -119,6 +119,22 @@ def overdue_partners(rows: Iterable[Mapping]) -> dict[int, dict]:
     "reason"}}``: each customer's overdue residuals (``overdue_by_due_date`` rows) of every company pooled,
     which is its partner-scope ``overdue_receivables``; None with ``reason`` across currencies."""
     return _pool_partners(rows, ("residual",))
+
+
+def partner_results(margin: Mapping | None, overdue: Mapping | None, margin_def, overdue_def) -> dict:
+    """A customer's partner-scope results over every company, as tiles read them: ``{"margin": result,
+    "overdue": result, "margin_currency", "overdue_currency"}``; a result is ``{"value", "status"[, "reason"]}``,
+    ``unavailable`` with the reason when its amounts are in more than one currency."""
+    def result(pool, key, definition):
+        if pool is None:
+            return {"value": None, "status": "no_data"}
+        if pool["reason"]:
+            return {"value": None, "status": "unavailable", "reason": pool["reason"]}
+        value = pool[key]
+        return {"value": value, "status": "no_data" if value is None else definition.status(value)}
+
+    return {"margin": result(margin, "margin_pct", margin_def), "overdue": result(overdue, "residual", overdue_def),
+            "margin_currency": (margin or {}).get("currency"), "overdue_currency": (overdue or {}).get("currency")}
 
 
 def unavailable_text(reason: str) -> str:

@@ -94,6 +94,15 @@ def test_breakdown_grid_rows_worst_first_with_words():
         ("Bolt", "✕ Critical", "critical"), ("Acme", "○ Below target, within tolerance", "tolerance")]
 
 
+def test_breakdown_grid_says_why_a_customer_is_unavailable():
+    d = CAT.for_scope("gross_margin_pct", "partner", None, 30)
+    why = "amounts in more than one company currency: EUR, USD"
+    grid = breakdown_grid([{"scope_id": 53, "value": None, "status": "unavailable", "reason": why},
+                           {"scope_id": 44, "value": 0.31, "status": "ok"}], {53: "Cascadia", 44: "BFW"}, d, entity="Customer")
+    ag = next(p for p in _walk(grid) if getattr(p, "id", None) == "executive-breakdown")
+    assert [(r["partner"], r["value"], r["status"]) for r in ag.rowData][1] == ("Cascadia", "n/a", f"⊘ Unavailable: {why}")
+
+
 def test_detail_card_shows_the_value_with_currency_and_the_status_phrase():
     d = CAT.for_scope("overdue_receivables", "company", 1, 30)
     card = detail_card(d, where="Main", period="30 days ending 2026-11-21",

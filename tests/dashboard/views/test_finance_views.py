@@ -9,21 +9,28 @@ import pytest
 
 from dashboard import create_app
 from dashboard.auth import page_access
+from dashboard.components import kpi_tile
 from dashboard.extensions import STATE_KEY
 from dashboard.kpis.catalogue import Catalogue
 from dashboard.settings import Settings
 from dashboard.views.finance import (
     OTHERS,
+    across_rows,
     age_label,
     aging_grid_rows,
     aging_rows,
     customer_href,
     margin_heatmap,
+    overdue_partners,
+    partner_results,
     pool_cells,
+    pool_partners,
+    unavailable_product_rows,
 )
 from data_access.demo.scenario import STORY
 
 MAIN, DIST = STORY["company_main"], STORY["company_distribution"]
+CAT = Catalogue()
 
 
 def _cell(company, category, partner, revenue, cogs, name=None):
@@ -65,6 +72,39 @@ def test_aging_rows_worst_first_and_grid_links():
     grid = aging_grid_rows(aged, "USD", lambda p: customer_href(p, 30, "2026-06-30", company=1))
     assert grid[0]["customer"] == "[B](/finance/customer/6?company=1&days=30&as_of=2026-06-30)"
     assert grid[0]["d90p"] == "5 USD" and grid[0]["d1_30"] == ""
+
+
+def test_a_customer_in_two_currencies_reads_unavailable_in_words():
+    cells = [{**_cell(1, 1, 20, 800.0, 500.0, "Customer Co"), "currency": "EUR"},
+             {**_cell(2, 1, 20, 200.0, 100.0, "Customer Co"), "currency": "EUR"},  # shares EUR: pools
+             {**_cell(1, 1, 22, 800.0, 250.0, "Other"), "currency": "EUR"},
+             {**_cell(3, 2, 22, 600.0, 77.0, "Other"), "currency": "USD"}]
+    due = [{"company_id": 1, "currency": "EUR", "partner_id": 22, "partner_name": "Other", "residual": 100.0},
+           {"company_id": 3, "currency": "USD", "partner_id": 22, "partner_name": "Other", "residual": 600.0}]
+    margins, overdue = pool_partners(cells), overdue_partners(due)
+    assert margins[20]["margin_pct"] == pytest.approx(0.4) and margins[20]["currency"] == "EUR"
+    assert margins[22]["margin_pct"] is None and margins[22]["reason"] == "amounts in more than one company currency: EUR, USD"
+    m_def, o_def = CAT.for_scope("gross_margin_pct", "partner", 22, 30), CAT.for_scope("overdue_receivables", "partner", 22, 30)
+    rows = across_rows(margins, overdue, {1: "Main", 2: "Dist", 3: "USA"}, m_def, o_def, lambda p: f"/c/{p}")
+    assert [r["id"] for r in rows] == ["22", "20"]  # the unavailable customer first
+    assert rows[0]["margin"] == ("⊘ n/a · amounts in more than one company currency: EUR, USD "
+                                 "(revenue 800 EUR · revenue 600 USD)") and rows[0]["margin_grade"] == "unavailable"
+    assert rows[0]["overdue"].startswith("⊘ n/a · amounts in more than one company currency: EUR, USD")
+    assert rows[0]["companies"] == "Main, USA" and rows[1]["margin"].startswith("40.0 %")
+    got = partner_results(margins[22], overdue[22], m_def, o_def)
+    assert got["margin"] == {"value": None, "status": "unavailable",
+                             "reason": "amounts in more than one company currency: EUR, USD"}
+    tile = kpi_tile(m_def, got["margin"], currency=got["margin_currency"], tile_id="t")
+    assert "n/a" in str(tile) and "amounts in more than one company currency: EUR, USD" in str(tile)
+    products = unavailable_product_rows(
+        [{"kpi": "gross_margin_pct", "scope_kind": "product", "scope_id": 19, "status": "unavailable", "value": None,
+          "reason": "amounts in more than one company currency: EUR, USD",
+          "parts": {"by_currency": {"EUR": {"revenue": 1000.0, "cogs": 600.0}, "USD": {"revenue": 500.0, "cogs": 0.0}}}},
+         {"kpi": "gross_margin_pct", "scope_kind": "product", "scope_id": 13, "status": "ok", "value": 0.3}],
+        {19: {"name": "Wheel Speed Sensor", "code": "FG00019"}})
+    assert products == [{"id": "19", "product": "[FG00019] Wheel Speed Sensor", "margin_grade": "unavailable",
+                         "margin": "⊘ n/a · amounts in more than one company currency: EUR, USD (EUR: revenue "
+                                   "1.0 k EUR, COGS 600 EUR; USD: revenue 500 USD, COGS 0 USD)"}]
 
 
 # --- the pages on the demo ------------------------------------------------------------------------------------
@@ -192,3 +232,39 @@ def test_on_the_demo_inventory_by_category_adds_up_to_the_tiles_dio(app, as_user
         assert 365 * average / cogs == pytest.approx(next(r["value"] for r in results if r["scope_id"] == company))
         grid = stock_rows(mine, Catalogue().for_scope("dio", "company", company, 30), "EUR")
         assert len(grid) == len(mine) and all(g["value"].endswith(" EUR") for g in grid)
+
+
+def test_on_the_demo_the_two_currency_customer_and_product_read_unavailable(app, as_user):
+    """KPIS.md v2: the finance page's cross-company block names Cascadia Trucks (main company in EUR, the USD
+    sales office) and the wheel speed sensor as n/a with the reason; the customer page's 'Every company'
+    tiles say the same, and its per-company blocks keep their values."""
+    why = "amounts in more than one company currency: EUR, USD"
+    as_user("finance")
+    access, _ = page_access("finance")
+    body = _module("finance")._body.__wrapped__({"days": 30}, 1.0, access=access)
+    across = next(c for c in body["blocks"] if getattr(c, "id", None) == "finance-across-block")
+    grids = {g.id: g for g in _walk(across) if getattr(g, "id", None) in ("finance-across", "finance-products-unavailable")}
+    customer = next(r for r in grids["finance-across"].rowData if r["id"] == str(STORY["two_currency_customer_id"]))
+    assert "Cascadia Trucks Inc." in customer["customer"] and why in customer["margin"] and why in customer["overdue"]
+    assert customer["margin_grade"] == customer["overdue_grade"] == "unavailable"
+    product = grids["finance-products-unavailable"].rowData
+    assert [r["product"].endswith("Wheel Speed Sensor") for r in product] == [True] and why in product[0]["margin"]
+    as_user("finance")
+    access, _ = page_access("customer")
+    shown = _module("customer")._body.__wrapped__({"partner": STORY["two_currency_customer_id"], "days": 30}, access=access)
+    ids = _ids(shown["blocks"])
+    assert "customer-tile-margin-all" in ids and "customer-tile-overdue-all" in ids
+    every = next(c for c in shown["blocks"] if getattr(c, "id", None) == "customer-company-all")
+    assert _text(every).count("n/a") == 2 and _text(every).count(why) == 2
+    main_block = next(c for c in shown["blocks"] if getattr(c, "id", None) == f"customer-company-{MAIN}")
+    assert "n/a" not in _text(main_block)
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for c in children:
+            yield from _walk(c)
+    elif children is not None and not isinstance(children, (str, int, float)):
+        yield from _walk(children)
