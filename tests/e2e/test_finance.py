@@ -132,3 +132,18 @@ def test_bad_values_are_named_and_unknown_records_have_a_way_back(app_duo):
     duo.driver.get(f"{duo.server_url}/finance/customer/999999")
     duo.wait_for_element(".problem-page .msg-not-found", timeout=30)
     assert duo.get_logs() == []
+
+
+def test_a_customer_in_two_currencies_reads_unavailable(app_duo):
+    """KPIS.md v2: Cascadia Trucks buys from the main company (EUR) and the USD sales office: the finance
+    page's cross-company grid says n/a and why, never a sum or 0."""
+    duo = app_duo
+    login(duo, "finance", next_path=quote("/finance?days=90", safe="/"))
+    duo.wait_for_element(GRID_ROW.format("finance-across"), timeout=60)
+    row = f"#finance-across .ag-row[row-id='{STORY['two_currency_customer_id']}']"
+    duo.wait_for_element(row, timeout=30)
+    text = duo.find_element(f"{row} [col-id='margin']").text
+    assert text.startswith("⊘ n/a · amounts in more than one company currency: EUR, USD")
+    assert "amounts in more than one company currency: EUR, USD" in duo.find_element(f"{row} [col-id='overdue']").text
+    assert "amounts in USD" in duo.find_element(f"#finance-company-{STORY['company_usd']}").text
+    assert duo.get_logs() == []
