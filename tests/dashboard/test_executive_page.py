@@ -38,7 +38,7 @@ def test_a_bookmark_renders_its_filters_with_their_options(page, as_user):
     as_user("exec")
     layout = page.layout(company="1", site="2")
     company, site = find_id(layout, "executive-company"), find_id(layout, "executive-site")
-    assert company.value == 1 and {o["value"] for o in company.options} == {1, 2}
+    assert company.value == 1 and {o["value"] for o in company.options} == {1, 2, 3}  # 3: the USD sales office (KPIS.md v2)
     assert site.value == 2 and {o["value"] for o in site.options} == {1, 2, 3}  # the company's sites
     assert find_id(layout, "executive-view").data["company"] == 1
     # A site alone shows its company; any period from 1 to 90 days is kept and offered.
@@ -74,10 +74,11 @@ def test_heat_maps_trends_and_exceptions_of_the_whole_scope(page, as_user):
     as_user("exec")
     data = find_id(page.layout(), "executive-view").data
     out = page._heatmaps(data=data)
-    assert len(out["sites"]["data"][0]["z"]) == 5 and len(out["companies"]["data"][0]["z"]) == 2
+    # three companies: the USD sales office (KPIS.md v2) has a row of its own, no site
+    assert len(out["sites"]["data"][0]["z"]) == 5 and len(out["companies"]["data"][0]["z"]) == 3
     assert f"times in {service.settings().zone.key}" in str(out["fresh"])
     grid = find_id(out["table"], "executive-cells")
-    assert len(grid.rowData) == 5 * 9 + 2 * 4 and all("OK" not in r["status"] for r in grid.rowData)
+    assert len(grid.rowData) == 5 * 9 + 3 * 4 and all("OK" not in r["status"] for r in grid.rowData)
     trends = page._trends(data=data, shown=True)  # the trends section scrolled into view
     shown = {col.children.id for col in trends["trends"].children}
     assert "executive-trend-oee" in shown and "executive-trend-dio" not in shown
