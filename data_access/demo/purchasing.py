@@ -212,5 +212,6 @@ class Purchasing:
                            state="done", origin=f"Return of {origin}")
         led.move(product, back, plant.stock_loc, ctx.sc.locations["supplier"], state="done", date=when,
                  company=plant.company_id, warehouse=plant.id, name=f"Return of {origin}", ptype=plant.out_type,
-                 picking=pick, lot=lot, partner=vid, purchase_line_id=line_id, origin_returned_move_id=move_id)
+                 picking=pick, lot=lot, partner=vid, purchase_line_id=line_id, origin_returned_move_id=move_id,
+                 to_refund=True)  # "Update quantities on SO/PO", ticked by default in Odoo's return wizard
         return back

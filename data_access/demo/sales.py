@@ -160,7 +160,7 @@ class Sales:
                            origin=f"Return of {name}", sale_id=so_id)
         led.move(line["product"], back, cust_loc, wh.stock_loc, state="done", date=when, company=wh.company_id,
                  warehouse=wh.id, name=f"Return of {name}", ptype=wh.in_type, picking=pick, partner=cust.contacts[-1],
-                 sale_line_id=line["id"], origin_returned_move_id=move_id)
+                 sale_line_id=line["id"], origin_returned_move_id=move_id, to_refund=True)  # the wizard's default
         # the customer gets replacement parts two days later
         again = when + timedelta(days=2)
         done = again <= ctx.now
