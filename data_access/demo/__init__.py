@@ -21,6 +21,7 @@ from data_access.demo.accounting import Accounting
 from data_access.demo.common import HISTORY_DAYS, Ctx, at
 from data_access.demo.currencies import write_usd_invoices
 from data_access.demo.indexes import create_odoo_indexes
+from data_access.demo.kits import write_kit_story
 from data_access.demo.masterdata import MODULES, write_master
 from data_access.demo.production import produce_day
 from data_access.demo.purchasing import Purchasing
@@ -108,6 +109,7 @@ def build_demo(url: str, *, scale: int = 1, seed: int = 42, version: str = "17.0
                     sales.day(day)
                 day += timedelta(days=1)
             write_usd_invoices(ctx, accounting)  # the USD company (after the story: its random stream is untouched)
+            write_kit_story(ctx)  # kits and returns (KPIS.md v2): own random stream and ids, after the history
             _orderpoints_and_stockouts(ctx, purchasing)
             if enterprise:
                 write_quality(ctx)
