@@ -18,6 +18,8 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 
+from flask import g, has_request_context
+
 from dashboard.auth.access import Access
 from dashboard.cache import Hit, in_background
 from dashboard.extensions import cache, state
@@ -75,16 +77,52 @@ def kpi_ttl(kpis: Iterable[str] | None) -> int:
     return min((domain_ttl(CATALOGUE[k].domain if k in CATALOGUE else None) for k in ids), default=domain_ttl(None))
 
 
-def _fetch(function: str, access: Access, arguments: dict, ttl: float, compute: Callable) -> Hit:
-    """``compute()``'s cache hit under ``function``, the caller's role and scope and ``arguments`` (plain data)."""
+def _fetch_named(function: str, access: Access, arguments: dict, ttl: float, compute: Callable) -> tuple[Hit, list]:
+    """``compute()``'s cache hit under ``function``, the caller's role and scope and ``arguments`` (plain data),
+    and the value's identity: ``[key, computed_at]``."""
     bound = cache.current
     key = bound.key(function, access.role, access.company_ids, access.warehouse_ids, arguments)
-    return bound.fetch(key, ttl, compute)
+    hit = bound.fetch(key, ttl, compute)
+    return hit, [key, hit.computed_at]
+
+
+def _fetch(function: str, access: Access, arguments: dict, ttl: float, compute: Callable) -> Hit:
+    """``compute()``'s cache hit under ``function``, the caller's role and scope and ``arguments`` (plain data)."""
+    return _fetch_named(function, access, arguments, ttl, compute)[0]
+
+
+def _known(value, identity: list):
+    """``value``, noted for this request as the cached value ``identity`` names: ``rendered`` keys an output
+    on that identity instead of serialising the data again (the whole data of a finance page at scale 100
+    cost 60 to 110 ms a view to hash)."""
+    if value is not None and has_request_context():
+        sources = g.setdefault("service_sources", {})
+        sources[id(value)] = (value, identity)  # the value is held, so its id is not reused in this request
+    return value
+
+
+def _identities(parts):
+    """``parts`` with each top-level value that a service call returned in this request replaced by its
+    identity (the cache key and when it was computed: the same data, named in a few bytes)."""
+    sources = g.get("service_sources") if has_request_context() else None
+    if not sources:
+        return parts
+
+    def named(value):
+        known = sources.get(id(value))
+        return {"cached": known[1]} if known is not None and known[0] is value else value
+
+    if isinstance(parts, dict):
+        return {k: named(v) for k, v in parts.items()}
+    if isinstance(parts, (list, tuple)):
+        return [named(v) for v in parts]
+    return parts
 
 
 def _cached(function: str, access: Access, arguments: dict, ttl: float, compute: Callable):
     """``compute()`` cached under ``function``, the caller's role and scope and ``arguments`` (plain data)."""
-    return _fetch(function, access, arguments, ttl, compute).value
+    hit, identity = _fetch_named(function, access, arguments, ttl, compute)
+    return _known(hit.value, identity)
 
 
 def _stamped(hit: Hit) -> dict | None:
@@ -113,7 +151,8 @@ def kpi_results(access: Access, as_of: date, days: int, *, kpis=None, scope_kind
         return {"computed_at": _now(), "results": [r.as_dict() for r in results]}
 
     arguments = {"as_of": as_of, "days": days, "kpis": kpis, "scope_kinds": scope_kinds, "bucket": bucket}
-    return _stamped(_fetch("kpi_results", access, arguments, kpi_ttl(kpis), compute))
+    hit, identity = _fetch_named("kpi_results", access, arguments, kpi_ttl(kpis), compute)
+    return _known(_stamped(hit), identity)
 
 
 def _run_query(access: Access, fn, as_of: date, days: int, *, domain: str, **kwargs):
@@ -132,7 +171,7 @@ def rendered(name: str, access: Access, parts, build, *, domain: str | None = No
     in the background, in the app context but outside the request, so ``build`` must depend on its closure
     and service calls only. Include the data's ``computed_at`` in ``parts`` when a figure must never be
     rebuilt from data older than itself. Errors are not cached."""
-    return _cached(f"rendered:{name}", access, {"parts": parts}, domain_ttl(domain), build)
+    return _cached(f"rendered:{name}", access, {"parts": _identities(parts)}, domain_ttl(domain), build)
 
 
 WRITE_WINDOW_DAYS = 30  # how far back the newest Odoo write is looked for (write_date is period-bounded)

@@ -148,8 +148,13 @@ def finance_reads(access: Access, today: date) -> Iterator[Read]:
     as_of, days = params["as_of"], params["days"]
 
     def body():
-        service.companies(access)
+        companies = service.companies(access)
         service.kpi_results(access, as_of, days, kpis=FINANCE_KPIS, scope_kinds=("company",))
+        if len(companies) > 1:  # the block of customers and products of several companies
+            by_product = service.kpi_results(access, as_of, days, kpis=("gross_margin_pct",), scope_kinds=("product",))
+            unavailable = [r["scope_id"] for r in by_product["results"] if r["status"] == "unavailable"]
+            if unavailable:
+                service_finance.products(access, unavailable)
         service_finance.margin_cells(access, as_of, days)
         service_finance.overdue_by_due_date(access, as_of, days)
         service_finance.overdue_invoices(access, as_of, days, limit=FINANCE_OVERDUE_LIMIT)

@@ -161,3 +161,21 @@ def test_rendered_output_is_built_once_per_role_and_scope(app):
         assert service.rendered("exec.heatmap", one, {}, build("f"), domain="finance") == {"figure": "f"}
     assert built == ["a", "c", "d", "e", "f"]
     assert redis.Redis.from_url(REDIS_URL).pttl(_only_key("odoo-dash:v*:rendered:exec.heatmap:*")) > 39_000_000
+
+
+def test_a_rendered_output_is_keyed_on_the_identity_of_the_cached_data_it_is_built_from(app):
+    """Keying a rendered page on its whole data meant serialising it at every view (100 ms a warm finance page at
+    scale 100): a value a service call returned in this request is named by its cache key and computed_at."""
+    access = Access(1, "a", "executive", company_ids=(1,))
+    with app.server.test_request_context():
+        companies = service.companies(access)
+        named = service._identities({"companies": companies, "scale": 1.5, "copy": dict(companies)})
+        assert named["scale"] == 1.5 and named["copy"] == dict(companies)  # not from a service call: itself
+        key, computed_at = named["companies"]["cached"]
+        assert "dimensions.companies" in key and isinstance(computed_at, float)
+        builds = []
+        for _ in range(2):
+            service.rendered("test.page", access, {"companies": service.companies(access)}, lambda: builds.append(1) or "out")
+        assert builds == [1]  # the second view's data is the same cached value: the same rendered output
+    with app.server.test_request_context():  # another request: the same identity, the same output
+        assert service.rendered("test.page", access, {"companies": service.companies(access)}, lambda: "rebuilt") == "out"
