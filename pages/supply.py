@@ -233,7 +233,11 @@ def _body(data, scale=None, *, access):
         if site is not None:
             blocks = [(sites[site]["name"], "warehouse", site, sites[site]["company_id"])]
         else:
-            blocks = [(c["name"], "company", cid, cid) for cid, c in companies.items() if company in (None, cid)]
+            # a company without a warehouse (a sales office) buys and stocks nothing: no block of empty tiles,
+            # unless the URL asks for it by name
+            stocked = {s["company_id"] for s in sites.values()}
+            blocks = [(c["name"], "company", cid, cid) for cid, c in companies.items()
+                      if company == cid or (company is None and cid in stocked)]
         tiles = [html.Div([html.H5(name, className="section-title") if len(blocks) > 1 else None,
                            tile_row(supply_tiles(catalogue, period["results"], kind=kind, scope_id=sid,
                                                  company_id=cid, days=days, tile_id=spec.id))])
