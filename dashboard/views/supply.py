@@ -23,7 +23,7 @@ from dashboard.views.plant import index_results, md_link, odoo_record_url
 from dashboard.vocab import GRADES, SERIES, grade_of
 
 __all__ = ["SUPPLY_QUERY", "VENDOR_QUERY", "SITE_TILE_KPIS", "COMPANY_TILE_KPIS", "supply_href", "vendor_href",
-           "week_columns", "vendor_order", "vendor_heatmap", "supply_tiles", "LATE_PO_COLUMNS", "VENDOR_LATE_COLUMNS", "late_po_rows",
+           "week_columns", "vendor_order", "vendor_heatmap", "supply_tiles", "LATE_PO_COLUMNS", "VENDOR_LATE_COLUMNS", "late_po_rows", "line_note",
            "LATE_SO_COLUMNS", "late_so_rows", "STOCKOUT_COLUMNS", "stockout_rows", "RUNOUT_COLUMNS", "runout_rows",
            "CATEGORY_COLUMNS", "category_rows", "CUSTOMER_COLUMNS",
            "customer_rows", "lead_time_figure", "lead_summary", "vendor_trend_points", "OTIF_LABEL", "LEAD_COLUMNS",
@@ -125,7 +125,8 @@ def _parts_line(kpi: str, result: Mapping | None) -> str | None:
 LATE_PO_COLUMNS = [Column("order", "Purchase order", "link", pinned=True, width=150), Column("vendor", "Vendor", "link", width=220),
                    Column("product", "Product", width=220), Column("planned", "Planned", width=120),
                    Column("days_late", "Days late", "number", width=110), Column("open", "Qty open", "number", width=110),
-                   Column("ordered", "Ordered", "number", width=110)]
+                   Column("ordered", "Ordered", "number", width=110), Column("note", "Note", width=260,
+                                                                            tooltip="Kits and returns behind the quantity")]
 
 VENDOR_LATE_COLUMNS = [c for c in LATE_PO_COLUMNS if c.field != "vendor"]  # on the vendor's own page
 
@@ -139,7 +140,20 @@ def late_po_rows(rows: Sequence[Mapping], odoo_base_url: str = "",
              "vendor": md_link(r.get("partner_name") or "", vendor_link(r["partner_id"]) if vendor_link and r.get("partner_id") else None),
              "product": r.get("product_name") or "", "planned": fmt_date(r.get("planned_day")),
              "days_late": r.get("days_late"), "open": _open(r["product_qty"], r["qty_received"]),
-             "ordered": float(r["product_qty"])} for r in rows]
+             "ordered": float(r["product_qty"]), "note": line_note(r, "received")} for r in rows]
+
+
+def line_note(r: Mapping, done: str) -> str:
+    """What stands behind a line's received or delivered quantity (KPIS.md v2), in words: a kit line counts
+    whole kits (the lowest component ratio, floored), and a return made without "Update quantities on SO/PO"
+    does not reduce the line."""
+    notes = []
+    if r.get("kit_bom_id") is not None:
+        kits = r.get("kits")
+        notes.append(f"kit: {fmt_qty(kits or 0)} whole kits {done}")
+    if r.get("qty_returned_not_updated"):
+        notes.append(f"{fmt_qty(r['qty_returned_not_updated'])} returned without updating the order")
+    return " · ".join(notes)
 
 
 def _open(ordered, done) -> float:
@@ -149,7 +163,8 @@ def _open(ordered, done) -> float:
 LATE_SO_COLUMNS = [Column("order", "Sale order", "link", pinned=True, width=150), Column("customer", "Customer", width=220),
                    Column("product", "Product", width=220), Column("promise", "Promised", width=120),
                    Column("age_days", "Age (days)", "number", width=110), Column("open", "Qty open", "number", width=110),
-                   Column("site", "Site", width=150)]
+                   Column("site", "Site", width=150), Column("note", "Note", width=260,
+                                                             tooltip="Kits and returns behind the quantity")]
 
 
 def late_so_rows(rows: Sequence[Mapping], sites: Mapping[int, Mapping], odoo_base_url: str = "") -> list[dict]:
@@ -159,7 +174,8 @@ def late_so_rows(rows: Sequence[Mapping], sites: Mapping[int, Mapping], odoo_bas
              "customer": r.get("partner_name") or "", "product": r.get("product_name") or "",
              "promise": fmt_date(r.get("promise_day")), "age_days": r.get("age_days"),
              "open": _open(r["product_uom_qty"], r["qty_delivered"]),
-             "site": (sites.get(r.get("warehouse_id")) or {}).get("name", "")} for r in rows]
+             "site": (sites.get(r.get("warehouse_id")) or {}).get("name", ""), "note": line_note(r, "delivered")}
+            for r in rows]
 
 
 STOCKOUT_COLUMNS = [Column("rule", "Reordering rule", "link", pinned=True, width=170), Column("product", "Product", width=220),
@@ -316,7 +332,8 @@ def waiting_rows(rows: Sequence[Mapping], products: Mapping[int, str], sites: Ma
              "record": md_link(r["name"], odoo_record_url(odoo_base_url, r["model"], r["record_id"])),
              "kind": _KINDS.get(r["model"], r["model"]), "product": products.get(r["product_id"], ""),
              "qty": round(float(r["qty"]), 3), "due": fmt_datetime(r.get("due"), zone),
-             "site": (sites.get(r.get("warehouse_id")) or {}).get("name", "")} for r in rows]
+             "site": (sites.get(r.get("warehouse_id")) or {}).get("name", ""), "note": line_note(r, "delivered")}
+            for r in rows]
 
 
 def lead_rows(rows: Sequence[Mapping], zone: ZoneInfo, odoo_base_url: str = "") -> list[dict]:

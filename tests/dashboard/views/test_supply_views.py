@@ -272,3 +272,14 @@ def test_turns_and_dio_by_category_add_up_to_the_company_tiles(app, supply, as_u
     assert 365 * average / cogs == pytest.approx(company["value"])
     dio = [float(r["dio"].split(" ")[0].replace(",", "")) for r in out["categories"] if r["dio_grade"] != "no_data"]
     assert dio and dio == sorted(dio, reverse=True)  # slowest stock first
+
+
+def test_a_late_line_says_when_kits_or_a_return_without_update_stand_behind_its_quantity():
+    from dashboard.views.supply import late_po_rows, late_so_rows, line_note
+    kit = {"line_id": 1, "order_id": 2, "order_name": "S1", "product_uom_qty": 10.0, "qty_delivered": 7.0,
+           "kit_bom_id": 9, "kits": 7.0, "qty_returned_not_updated": 2.0, "warehouse_id": 1}
+    assert line_note(kit, "delivered") == "kit: 7 whole kits delivered · 2 returned without updating the order"
+    assert late_so_rows([kit], {1: {"name": "W"}})[0]["note"] == line_note(kit, "delivered")
+    plain = {"line_id": 3, "order_id": 4, "order_name": "P1", "product_qty": 5.0, "qty_received": 1.0,
+             "kit_bom_id": None, "kits": None, "qty_returned_not_updated": 0.0}
+    assert late_po_rows([plain])[0]["note"] == ""
