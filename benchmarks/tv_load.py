@@ -10,8 +10,9 @@ refresh interval --tv-interval), as `python -m dashboard displays add` adds them
 (benchmarks/_tv_client.py) that opens its display URL /tv/<token> (the token exchanged for the display
 session cookie, no sign-in), loads the board and then posts the board's refresh callback every
 --tv-interval seconds on a fixed schedule, its first tick at a random point of the first interval.
-Set-up, not measured: the boards opened, then one refresh of each site's board (the cache filled, as the
-warm-up keeps it in production). Measured, --seconds long: every refresh (p50 / p95 / max; a refresh
+Set-up, not measured: the boards opened, one refresh of each site's board (the cache filled, as the
+warm-up keeps it in production), then --warmup seconds of the TVs refreshing (every worker has reached the
+replica once: its one-time introspection of the Odoo schema is not counted). Measured, --seconds long: every refresh (p50 / p95 / max; a refresh
 whose board state is not ok counts as an error), the workers' CPU seconds (/proc), and the statements the
 workers sent to the replica (benchmarks/gunicorn_hooks.py) per minute, beside pg_stat_database's
 transactions of the replica database.
@@ -66,30 +67,33 @@ def one_run(args, count: int) -> dict:
             opened = list(pool.map(open_board, tokens))
         setup_errors = [o for _s, _tv, outs in opened for o in outs if not o.ok]
         tvs = [(site, tv) for site, tv, _outs in opened if tv.page is not None]
-        warm = {}
+        warm, cold_from = {}, server.statements()
         for site, tv in tvs:  # one refresh per site: the cache filled before the run
             if site not in warm:
                 warm[site] = tv.refresh()
-        replica = ReplicaActivity(args.db_url)
-        before = {"statements": server.statements(), **replica.snapshot()}
-        monitor = WorkerMonitor(server).start()
-        run = Run(args.seconds)
+        cold = server.statements() - cold_from
+        run = Run(args.warmup + args.seconds)
         rng = random.Random(args.seed)
         threads = [threading.Thread(target=tv_loop, args=(run, tv, args.tv_interval, rng.uniform(0, args.tv_interval)),
                                     daemon=True) for _site, tv in tvs]
         for t in threads:
             t.start()
-        run.sleep(args.seconds)
+        run.sleep(args.warmup)  # every worker has computed something (its replica introspection done), TTLs mixed
+        replica = ReplicaActivity(args.db_url)
+        before = {"statements": server.statements(), **replica.snapshot()}
+        monitor = WorkerMonitor(server).start()
+        measured_from = time.monotonic()
+        run.sleep(args.warmup + args.seconds)
         run.stop.set()
         deadline = time.monotonic() + args.grace
         for t in threads:
             t.join(max(0.0, deadline - time.monotonic()))
-        elapsed = time.monotonic() - run.t0
+        elapsed = time.monotonic() - measured_from
         monitor.stop()
         after = {"statements": server.statements(), **replica.snapshot()}
         with run.lock:
-            outcomes = list(run.outcomes)
-        return {"tvs": count, "sites": len(sites), "opened": len(tvs), "setup_errors": setup_errors, "warm": warm,
+            outcomes = [o for o in run.outcomes if o.start >= measured_from]
+        return {"tvs": count, "sites": len(sites), "opened": len(tvs), "setup_errors": setup_errors, "warm": warm, "cold": cold,
                 "outcomes": outcomes, "unfinished": sum(t.is_alive() for t in threads), "elapsed": elapsed,
                 "cpu_s": monitor.cpu_seconds, "rss_mb": monitor.max_rss_mb, "workers": server.workers,
                 "workers_why": server.workers_why, "command": server.command, "redis_db": server.redis_db,
@@ -106,13 +110,13 @@ def report_run(r: dict) -> None:
     warm = ", ".join(f"site {site} {o.seconds:.2f} s" + ("" if o.ok else f" ({o.error})") for site, o in sorted(r["warm"].items()))
     print(f"\n{r['tvs']} TVs over {r['sites']} sites ({r['opened']} boards opened, {len(r['setup_errors'])} set-up errors); "
           f"server: {r['workers']} workers ({r['workers_why']}), Redis db {r['redis_db']}")
-    print(f"  warm-up refresh per site: {warm}")
+    print(f"  warm-up refresh per site (empty cache, {r['cold']} replica statements for all sites): {warm}")
     print(f"  run {r['elapsed']:.0f} s: {len(refreshes)} refreshes ({len(refreshes) / minutes:.0f}/min), "
           f"p50 {s['p50'] * 1000:.0f} ms, p95 {s['p95'] * 1000:.0f} ms, max {s['max'] * 1000:.0f} ms, "
           f"{sum(errors.values())} errors" + (f" + {r['unfinished']} unfinished" if r["unfinished"] else ""))
     for what, n in errors.most_common(5):
         print(f"    {n:>5}  {what}")
-    for what, n in Counter(o.error for o in r["setup_errors"]).most_common(5):
+    for what, n in Counter(f"{o.label}: {o.error}" for o in r["setup_errors"]).most_common(5):
         print(f"    {n:>5}  set-up: {what}")
     print(f"  workers CPU {r['cpu_s']:.1f} s in {r['elapsed']:.0f} s ({r['cpu_s'] / r['elapsed'] / cores * 100:.1f} % of "
           f"{cores} cores), peak RSS {r['rss_mb']:.0f} MB")
@@ -129,6 +133,8 @@ def main(argv=None) -> int:
     parser.add_argument("--tvs", default="10,50,100", help="numbers of TVs, one run each (default 10,50,100)")
     parser.add_argument("--seconds", type=float, default=120, help="measured length of each run (default 120)")
     parser.add_argument("--tv-interval", type=float, default=30, help="the boards' refresh interval, seconds (default 30)")
+    parser.add_argument("--warmup", type=float, default=60,
+                        help="seconds the TVs run before the measurement starts (default 60: one shop-floor TTL)")
     parser.add_argument("--grace", type=float, default=15, help="seconds for refreshes in flight at the end (default 15)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default WEB_CONCURRENCY, else 2 x cores + 1)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379", help="Redis server on 127.0.0.1 (no database number)")

@@ -11,16 +11,18 @@ the board's 10 s minimum takes, the board's refresh interval component (tv-refre
 board's own gate, server callback, re-render and stale/clock tick; the clock and the rotation run in
 real time. --interval-ms 0 keeps the display's own 10 s.
 
-Every --every refreshes (and at 0): garbage collected (CDP HeapProfiler.collectGarbage), then the JS heap
+Every --every refreshes (and at 0), with the refresh interval paused until nothing is in flight or rendering:
+garbage collected (CDP HeapProfiler.collectGarbage), then the JS heap
 in use (CDP Runtime.getHeapUsage), the DOM nodes alive, attached or not (CDP Memory.getDOMCounters), the
 event listeners and the elements in the document. Prints each sample, then start, end and the least
 squares slope (bytes and nodes per refresh) and the verdict of ``check``: a rising trend fails.
 
 The check (also run in CI by tests/e2e/test_tv_soak.py, and shown there to fail on a leaking page): the
 samples after the first --every refreshes (a warm-up: code compiled, caches filled) are fitted; over their
-last half the heap may rise by no more than ``HEAP_SLOPE_LIMIT`` bytes per refresh plus three standard
-errors of that slope (the noise of the readings), the DOM nodes by no more than ``NODE_SLOPE_LIMIT`` per
-refresh, and the heap's end may be at most ``END_RATIO_LIMIT`` times its start.
+last half the heap may rise by no more than ``HEAP_SLOPE_LIMIT`` bytes per refresh plus three times the noise
+of that slope (a robust fit: the median of pairwise slopes, noise from the median absolute residual), the DOM
+nodes by no more than ``NODE_SLOPE_LIMIT`` per refresh, and the heap's end (median of the last three
+readings) may be at most ``END_RATIO_LIMIT`` times its start (median of the first three).
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ import argparse
 import math
 import secrets
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -38,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 __all__ = ["COUNTER_JS", "Sample", "Trend", "HEAP_SLOPE_LIMIT", "NODE_SLOPE_LIMIT", "END_RATIO_LIMIT", "install_counter",
-           "refreshes", "speed_up", "sample", "soak", "trend", "check", "fit"]
+           "refreshes", "speed_up", "quiet", "resume", "sample", "soak", "trend", "check", "describe", "fit", "robust_fit"]
 
 # A refresh that leaked a 1 KB string per refresh would add ~9 MB a day at the 10 s minimum interval (the nightly
 # reload clears it); a DOM node kept per refresh, 8,640 a day. Either is a defect to catch, not noise.
@@ -80,6 +83,7 @@ class Sample:
     nodes: int  # DOM nodes alive (attached or detached) after the GC
     listeners: int
     elements: int  # elements in the document
+    history: int  # entries in Dash's undo history (dash-renderer records every input prop change; -1: unknown)
     seconds: float  # since the soak started
 
 
@@ -88,8 +92,8 @@ class Trend:
     heap_start: int
     heap_end: int
     heap_slope: float  # bytes per refresh, every sample after the warm-up
-    heap_slope_last_half: float
-    heap_slope_error: float  # standard error of the last half's slope
+    heap_slope_last_half: float  # robust (Theil-Sen)
+    heap_slope_error: float  # the noise of that slope (robust standard error)
     nodes_start: int
     nodes_end: int
     node_slope: float
@@ -113,14 +117,37 @@ def speed_up(driver, interval_ms: int) -> None:
     driver.execute_script("window.dash_clientside.set_props('tv-refresh', {interval: arguments[0]});", interval_ms)
 
 
+def quiet(driver, timeout_s: float = 30.0) -> int:
+    """Pause the board's refresh interval and wait until no refresh is in flight or rendering (a reading taken
+    mid-render counts the old and the new panels both); returns the refreshes answered. ``resume`` restarts it."""
+    driver.execute_script("window.dash_clientside.set_props('tv-refresh', {disabled: true});")
+    end = time.monotonic() + timeout_s
+    last, since = refreshes(driver)[0], time.monotonic()
+    while time.monotonic() < end:
+        time.sleep(0.1)
+        done = refreshes(driver)[0]
+        busy = driver.execute_script("return document.querySelectorAll('[data-dash-is-loading=\"true\"]').length;")
+        if done != last or busy:
+            last, since = done, time.monotonic()
+        elif time.monotonic() - since >= 0.5:
+            return done
+    raise AssertionError("the board never settled for a reading")
+
+
+def resume(driver) -> None:
+    driver.execute_script("window.dash_clientside.set_props('tv-refresh', {disabled: false});")
+
+
 def sample(driver, count: int, t0: float) -> Sample:
     """Collect garbage, then read the heap and the DOM counters."""
     for _ in range(2):  # a second pass frees what the first one's finalizers released
         driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
     heap = driver.execute_cdp_cmd("Runtime.getHeapUsage", {})
     dom = driver.execute_cdp_cmd("Memory.getDOMCounters", {})
-    elements = driver.execute_script("return document.getElementsByTagName('*').length;")
-    return Sample(count, int(heap["usedSize"]), int(dom["nodes"]), int(dom["jsEventListeners"]), int(elements),
+    elements, history = driver.execute_script(
+        "const s = (window.dash_stores || [])[0]; const h = s && s.getState().history;"
+        "return [document.getElementsByTagName('*').length, h && h.past ? h.past.length : -1];")
+    return Sample(count, int(heap["usedSize"]), int(dom["nodes"]), int(dom["jsEventListeners"]), int(elements), int(history),
                   round(time.monotonic() - t0, 1))
 
 
@@ -128,7 +155,8 @@ def soak(driver, total: int, every: int, timeout_s: float, log=None) -> list[Sam
     """Samples at 0 and every ``every`` refreshes up to ``total`` (the board already open and counting).
     Raises ``AssertionError`` when the board stops refreshing (no answer for ``timeout_s``) or a refresh fails."""
     t0 = time.monotonic()
-    samples = [sample(driver, refreshes(driver)[0], t0)]
+    samples = [sample(driver, quiet(driver), t0)]
+    resume(driver)
     if log:
         log(samples[-1])
     target = every
@@ -142,8 +170,9 @@ def soak(driver, total: int, every: int, timeout_s: float, log=None) -> list[Sam
         elif time.monotonic() - last_change > timeout_s:
             raise AssertionError(f"the board stopped refreshing at {done} refreshes")
         if done >= target:
-            time.sleep(0.15)  # the answer rendered
-            samples.append(sample(driver, done, t0))
+            samples.append(sample(driver, quiet(driver), t0))
+            resume(driver)
+            last_change = time.monotonic()
             if log:
                 log(samples[-1])
             target += every
@@ -168,25 +197,43 @@ def fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
     return slope, math.sqrt(residual / (n - 2) / sxx)
 
 
-def trend(samples: list[Sample]) -> Trend:
-    """The trend of the samples after the warm-up (the first sample past 0 refreshes on)."""
-    kept = samples[1:] if len(samples) > 3 else samples
-    half = kept[len(kept) // 2:] if len(kept) >= 6 else kept
-    xs = [s.refreshes for s in kept]
-    hx = [s.refreshes for s in half]
-    heap_slope, _ = fit(xs, [s.heap_used for s in kept])
-    heap_half, heap_error = fit(hx, [s.heap_used for s in half])
-    return Trend(kept[0].heap_used, kept[-1].heap_used, heap_slope, heap_half, heap_error,
-                 kept[0].nodes, kept[-1].nodes, fit(xs, [s.nodes for s in kept])[0], fit(hx, [s.nodes for s in half])[0])
+def robust_fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
+    """Theil-Sen slope (the median of the pairwise slopes: one transient reading cannot swing it) and the noise of
+    that slope: 1.4826 x the median absolute residual (a robust standard deviation) over the spread of ``xs``."""
+    pairs = [(ys[j] - ys[i]) / (xs[j] - xs[i]) for i in range(len(xs)) for j in range(i + 1, len(xs)) if xs[j] != xs[i]]
+    if not pairs:
+        return 0.0, 0.0
+    slope = statistics.median(pairs)
+    intercept = statistics.median(y - slope * x for x, y in zip(xs, ys))
+    mad = statistics.median(abs(y - intercept - slope * x) for x, y in zip(xs, ys))
+    mx = sum(xs) / len(xs)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return slope, (1.4826 * mad / math.sqrt(sxx)) if sxx else 0.0
 
 
-def check(t: Trend) -> list[str]:
+def trend(samples: list[Sample], warmup: int) -> Trend:
+    """The trend of the samples taken after ``warmup`` refreshes (code compiled, caches filled: not a leak):
+    least squares slopes over them all (reported), robust slopes over their last half (judged), and start and
+    end as the medians of the first and last three readings."""
+    kept = [s for s in samples if s.refreshes >= warmup]
+    if len(kept) < 6:
+        raise ValueError(f"{len(kept)} samples after the warm-up: too few for a trend (6 at least)")
+    half = kept[len(kept) // 2:]
+    xs, hx = [s.refreshes for s in kept], [s.refreshes for s in half]
+    heap_half, heap_noise = robust_fit(hx, [s.heap_used for s in half])
+    return Trend(int(statistics.median(s.heap_used for s in kept[:3])), int(statistics.median(s.heap_used for s in kept[-3:])),
+                 fit(xs, [s.heap_used for s in kept])[0], heap_half, heap_noise,
+                 int(statistics.median(s.nodes for s in kept[:3])), int(statistics.median(s.nodes for s in kept[-3:])),
+                 fit(xs, [s.nodes for s in kept])[0], robust_fit(hx, [s.nodes for s in half])[0])
+
+
+def check(t: Trend, heap_slope_limit: float = HEAP_SLOPE_LIMIT) -> list[str]:
     """Why the trend is rising (empty: flat)."""
     problems = []
-    heap_limit = HEAP_SLOPE_LIMIT + 3 * t.heap_slope_error
+    heap_limit = heap_slope_limit + 3 * t.heap_slope_error
     if t.heap_slope_last_half > heap_limit:
         problems.append(f"JS heap rises {t.heap_slope_last_half:,.0f} bytes per refresh over the last half "
-                        f"(limit {heap_limit:,.0f}: {HEAP_SLOPE_LIMIT:,.0f} + 3 x {t.heap_slope_error:,.0f} noise)")
+                        f"(limit {heap_limit:,.0f}: {heap_slope_limit:,.0f} + 3 x {t.heap_slope_error:,.0f} noise)")
     if t.node_slope_last_half > NODE_SLOPE_LIMIT:
         problems.append(f"DOM nodes rise {t.node_slope_last_half:.2f} per refresh over the last half (limit {NODE_SLOPE_LIMIT})")
     if t.heap_end > END_RATIO_LIMIT * t.heap_start:
@@ -256,6 +303,9 @@ def main(argv=None) -> int:
     store = app.server.extensions["odoo_dash"].store
     _display, token = store.displays.add("Soak TV", site, None, [{"panel": p, "dwell_s": MIN_DWELL_S} for p in PANELS],
                                          MIN_REFRESH_S, "dark", actor="tv_soak")
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -264,11 +314,12 @@ def main(argv=None) -> int:
     print(f"TV soak: {args.refreshes} refreshes, a sample every {args.every}, {pace}; site {site}, every panel "
           f"(dwell {MIN_DWELL_S} s); replica {'embedded demo' if not args.db_url else args.db_url.rsplit('/', 1)[-1]}")
     print(f"  {driver.capabilities.get('browserName')} {driver.capabilities.get('browserVersion')}, headless, 1920x1080")
-    print(f"  {'refreshes':>9}{'seconds':>9}{'heap MB':>10}{'DOM nodes':>11}{'listeners':>11}{'elements':>10}")
+    print(f"  {'refreshes':>9}{'seconds':>9}{'heap MB':>10}{'DOM nodes':>11}{'listeners':>11}{'elements':>10}"
+          f"{'Dash history':>14}")
 
     def log(s: Sample) -> None:
-        print(f"  {s.refreshes:>9}{s.seconds:>9.1f}{s.heap_used / 1e6:>10.3f}{s.nodes:>11}{s.listeners:>11}{s.elements:>10}",
-              flush=True)
+        print(f"  {s.refreshes:>9}{s.seconds:>9.1f}{s.heap_used / 1e6:>10.3f}{s.nodes:>11}{s.listeners:>11}{s.elements:>10}"
+              f"{s.history:>14}", flush=True)
 
     try:
         install_counter(driver)
@@ -283,7 +334,7 @@ def main(argv=None) -> int:
         driver.quit()
         server.shutdown()
         shutil.rmtree(instance, ignore_errors=True)
-    t = trend(samples)
+    t = trend(samples, args.every)
     problems = check(t)
     print(f"\n  {describe(t)}")
     print(f"  over {samples[-1].seconds:.0f} s; start = after the first {args.every} refreshes (warm-up)")
