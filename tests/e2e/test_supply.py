@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from data_access.demo.scenario import STORY
 from helpers.browser import clear_viewport, login, page_overflow_x, resize_to, screenshot
@@ -113,7 +114,8 @@ def test_site_filter_goes_into_the_url_and_bad_values_are_named(app_duo):
     _wait_url(duo, "site=")
     _wait_supply(duo)
     assert re.search(r"site=\d+", duo.driver.current_url)
-    assert len(duo.find_elements("#supply-tiles .kpi-tile")) == 7  # one site: one block
+    # one site: one block (waited for: the page re-renders from the new URL after the URL changes)
+    WebDriverWait(duo.driver, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#supply-tiles .kpi-tile")) == 7)
     duo.driver.find_element(By.XPATH, "//label[normalize-space()='90 days']").click()
     _wait_url(duo, "days=90")
     duo.driver.get(f"{duo.server_url}/supply?company=77")
