@@ -26,6 +26,7 @@ __all__ = ["STATES", "workcenter_states", "status_panel", "output_panel", "oee_p
 
 # A work center's state: its word and the grade whose icon and colour it takes.
 STATES = {"running": ("Running", "on_target"), "blocked": ("Blocked", "critical"), "idle": ("Idle", "no_data")}
+_ATTENTION = {"blocked": 0, "running": 1, "idle": 2}
 PARETO_TOP = 6
 EXCEPTIONS_SHOWN = 6
 
@@ -99,7 +100,8 @@ def status_panel(states: Sequence[Mapping], zone: ZoneInfo, now: datetime) -> ht
     summary = html.Div([status_badge(GRADES[STATES[key][1]], f"{counts[key]} {STATES[key][0].lower()}")
                         for key in STATES if counts[key]], className="tv-summary")
     cards = []
-    for s in states:
+    # what needs someone first: blocked, then running, then idle (each in the given order: sorted is stable)
+    for s in sorted(states, key=lambda s: _ATTENTION.get(s["state"], len(_ATTENTION))):
         word, grade_key = STATES[s["state"]]
         g = GRADES[grade_key]
         lines = [s["workorder"] if s["state"] == "running" else None, _since_line(s, zone, now)]

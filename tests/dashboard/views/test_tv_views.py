@@ -60,6 +60,8 @@ def test_status_panel_says_state_in_words_and_since_when():
     assert "Breakdown" in card and "since 09:30 · 1 h 30" in card
     assert "since 09 Jun 22:00 · 13 h 00" in text_of(find_class(panel, "tv-state-idle")[0])
     assert "No work center" in text_of(status_panel([], UTC_ZONE, NOW))
+    order = [c.className.split()[-1] for c in find_class(panel, "tv-grid")[0].children]
+    assert order == sorted(order, key=["tv-state-blocked", "tv-state-running", "tv-state-idle"].index)  # blocked first
 
 
 def test_output_panel_lists_products_and_work_centers_against_plan():
