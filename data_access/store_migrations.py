@@ -24,6 +24,9 @@ from sqlalchemy.engine import Engine
 __all__ = ["upgrade", "current_revision", "head_revision", "BASELINE", "MIGRATIONS"]
 
 log = logging.getLogger(__name__)
+# Alembic tells at INFO of every plugin and context it sets up, at every start; the one line that matters
+# ("app store migrated from ... to ...") is this module's.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BASELINE = "0001"  # the schema the first release made with create_all
