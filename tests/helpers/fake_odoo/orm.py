@@ -428,8 +428,17 @@ class Odoo:
         return _text(value) if isinstance(value, dict) else value
 
     # --- ORM methods --------------------------------------------------------------------
+    def _ordered(self, user, model, domain, context, order) -> list[dict]:
+        """The matching rows in order; the last answer is kept so paging through it stays cheap."""
+        key = (user.uid, model, repr(domain), repr(sorted((context or {}).items())), order, tuple(user.groups),
+               user.company_ids, user.denied_models)
+        last = getattr(self, "_last", None)
+        if last is None or last[0] != key:
+            last = self._last = (key, self._order(model, self._records(user, model, domain, context or {}), order))
+        return last[1]
+
     def search_read(self, user, model, domain=None, fields=None, offset=0, limit=None, order=None, context=None):
-        rows = self._order(model, self._records(user, model, domain, context or {}), order)
+        rows = self._ordered(user, model, domain, context, order)
         rows = rows[int(offset or 0):][: limit if limit else None]
         return self._present(model, rows, fields)
 
