@@ -77,6 +77,17 @@ class Settings:
                               "Shift start times of the TV boards' 'OEE this shift' (HH:MM, local display time zone, comma-separated).")
     tv_reload_hour: int = _setting(3,
                                    "Hour (0-23, display time zone) at which TV boards reload themselves each night, clearing what the browser holds.")
+    # --- sign in with Odoo (issue 13)
+    auth_odoo: bool = _setting(False, "Sign in with Odoo: a username that is not a local account is checked against Odoo, its groups give the role.")
+    odoo_url: str = _setting("", "Base URL of the Odoo server for the external API (https://erp.example.com).")
+    odoo_db: str = _setting("", "Odoo database name used with odoo_url.")
+    odoo_transport: str = _setting("jsonrpc", "Odoo API transport: 'jsonrpc' (odoorpc) or 'xmlrpc' (/xmlrpc/2).")
+    odoo_timeout_s: int = _setting(15, "Time limit of one Odoo API call, in seconds (connecting: at most 5 s).")
+    odoo_group_roles: str = _setting("", "JSON object Odoo group XML id -> role, replacing the default table (see README). Empty: the defaults.")
+    odoo_executive_group: str = _setting("", "Odoo group XML id whose members get the executive role (added to the table). Empty: none.")
+    odoo_recheck_s: int = _setting(300, "Seconds between re-reads of a signed-in Odoo user's groups and companies.")
+    odoo_api_login: str = _setting("", "Odoo login the app reads with (re-checks Odoo users' groups). Empty: Odoo users sign in again each recheck.")
+    odoo_api_password: str = _setting("", "Password or API key of odoo_api_login.")
     # --- demo and logging
     demo_scale: int = _setting(1, "Size of the embedded demo replica (1 = default demo).")
     log_level: str = _setting("INFO", "Python logging level.")
@@ -158,6 +169,18 @@ class Settings:
             parse_shifts(self.tv_shifts)
         except ValueError as error:
             raise SettingsError(f"bad tv_shifts: {error}") from None
+        if self.auth_odoo and not (self.odoo_url and self.odoo_db):
+            raise SettingsError("auth_odoo needs odoo_url and odoo_db")
+        if self.odoo_transport not in ("jsonrpc", "xmlrpc"):
+            raise SettingsError(f"odoo_transport must be jsonrpc or xmlrpc, not {self.odoo_transport!r}")
+        if self.odoo_recheck_s < 10 or self.odoo_timeout_s < 1:
+            raise SettingsError("odoo_recheck_s must be at least 10 and odoo_timeout_s at least 1")
+        try:
+            from dashboard.auth.odoo_login import group_roles
+
+            group_roles(self)
+        except ValueError as error:
+            raise SettingsError(f"bad odoo_group_roles: {error}") from None
         if self.demo_scale < 1:
             raise SettingsError("demo_scale must be at least 1")
         try:

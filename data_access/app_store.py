@@ -46,6 +46,7 @@ DEMO_USERS: tuple[tuple[str, str, tuple[int, ...] | None, tuple[int, ...] | None
     ("admin", "admin", None, None),
 )
 
+ODOO_HASH = "odoo:"  # password_hash of users who sign in with Odoo: "odoo:<uid>", never a valid hash
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.@-]{0,63}$")
 _ROLE = re.compile(r"^[a-z][a-z_]{0,31}$")
 _DETAIL_MAX = 1000
@@ -75,6 +76,7 @@ class AppUser:
     active: bool
     auth_epoch: int
     last_login_at: datetime | None
+    odoo_uid: int | None = None  # set for users who sign in with Odoo (no local password)
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,7 @@ class AppStore:
             active=bool(row.active),
             auth_epoch=int(row.auth_epoch),
             last_login_at=row.last_login_at,
+            odoo_uid=int(row.password_hash[len(ODOO_HASH):]) if row.password_hash.startswith(ODOO_HASH) else None,
         )
 
     def add_user(self, username: str, password: str, role: str, company_ids=None, warehouse_ids=None,
@@ -349,6 +352,45 @@ class AppStore:
         """Stamp the user's last login time."""
         with self.engine.begin() as conn:
             conn.execute(update(app_user).where(app_user.c.id == int(user_id)).values(last_login_at=_now()))
+
+    # --- users who sign in with Odoo --------------------------------------------------------
+    def upsert_odoo_user(self, username: str, odoo_uid: int, role: str, company_ids) -> AppUser:
+        """Create or update (role, companies, active) the external user ``username`` whose password Odoo
+        checks; its password hash is ``odoo:<uid>``, which no password matches. Raises ``DuplicateUser``
+        when a local account has that name."""
+        name = normalize_username(username)
+        self._check_role(role)
+        existing = self.find_user(name)
+        if existing is None:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(app_user).values(
+                        username=name, password_hash=f"{ODOO_HASH}{int(odoo_uid)}", role=role,
+                        company_ids=_dump_ids(company_ids), warehouse_ids=None, active=True, created_at=_now(),
+                        auth_epoch=0))
+                    self._audit(conn, "user_added", name, self._scope_detail(role, company_ids, None, "odoo"))
+            except IntegrityError:
+                pass  # another worker added it meanwhile
+            return self.find_user(name)
+        if existing.odoo_uid is None:
+            raise DuplicateUser(f"{name!r} is a local account")
+        return self.sync_odoo_user(existing, role, company_ids, reactivate=True)
+
+    def sync_odoo_user(self, user: AppUser, role: str, company_ids, reactivate: bool = False) -> AppUser:
+        """Apply the role and companies Odoo gives now, without ending the user's sessions (the next
+        request already sees them); one audit row when they changed."""
+        self._check_role(role)
+        companies = _load_ids(_dump_ids(company_ids))
+        if (user.role, user.company_ids, user.active or not reactivate) == (role, companies, True):
+            return user
+        with self.engine.begin() as conn:
+            values = dict(role=role, company_ids=_dump_ids(company_ids))
+            if reactivate:
+                values["active"] = True
+            conn.execute(update(app_user).where(app_user.c.id == user.id).values(**values))
+            if (user.role, user.company_ids) != (role, companies):
+                self._audit(conn, "role_changed", user.username, self._scope_detail(role, company_ids, None, "odoo"))
+        return self.get_user(user.id)
 
     # --- demo -------------------------------------------------------------------------
     def ensure_demo_users(self) -> list[tuple[str, str]]:

@@ -59,4 +59,12 @@ def load_user(session_id: str) -> LoginUser | None:
     if user.role not in ROLES:
         log.error("user %s has unknown role %r; refusing the session", user.username, user.role)
         return None
+    if user.odoo_uid is not None:  # signs in with Odoo: role and companies re-read every odoo_recheck_s
+        if not state().settings.auth_odoo:
+            return None
+        from dashboard.auth.odoo_login import recheck
+
+        user = recheck(state().settings, state().store, user)
+        if user is None or not user.active or user.role not in ROLES:
+            return None
     return LoginUser(user)

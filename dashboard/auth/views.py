@@ -18,6 +18,7 @@ from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms import PasswordField, StringField, ValidationError
 from wtforms.validators import InputRequired, Length
 
+from dashboard.auth import odoo_login
 from dashboard.auth.throttle import address_and_username, wait_text
 from dashboard.auth.users import LoginUser
 from dashboard.extensions import state
@@ -150,7 +151,14 @@ def login():
         return _render(form, FAILED, 401, target)
     store = state().store
     username = form.username.data.strip().lower()
-    user = store.check_password(username, form.password.data)
+    if _odoo_checks(store, username):
+        outcome = odoo_login.sign_in(state().settings, store, username, form.password.data, FAILED)
+        if outcome.user is None:
+            store.audit("login_failed", username, f"odoo status={outcome.status}", request.remote_addr)
+            return _render(form, outcome.message, outcome.status, target)
+        user = outcome.user
+    else:
+        user = store.check_password(username, form.password.data)
     if user is None:
         store.audit("login_failed", username, "", request.remote_addr)
         log.info("failed sign-in for %r from %s", username, request.remote_addr)
@@ -165,6 +173,14 @@ def login():
     store.record_login(user.id)
     store.audit("login", user.username, "", request.remote_addr)
     return redirect(target)
+
+
+def _odoo_checks(store, username: str) -> bool:
+    """Odoo checks this sign-in: sign-in with Odoo is on and the name is not a local account."""
+    if not state().settings.auth_odoo:
+        return False
+    existing = store.find_user(username)
+    return existing is None or existing.odoo_uid is not None
 
 
 def _logout_page(message: str | None, status: int):
