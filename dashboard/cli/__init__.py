@@ -11,7 +11,7 @@ import sys
 
 __all__ = ["main", "COMMANDS"]
 
-COMMANDS = ("run", "demo_db", "kpis", "users", "warm", "displays", "db")
+COMMANDS = ("run", "demo_db", "kpis", "users", "warm", "displays", "db", "odoo_check")
 
 
 class OneLineErrors(argparse.ArgumentParser):

@@ -12,7 +12,13 @@ import logging
 import time
 from dataclasses import dataclass
 
-from data_access.odoo_api.errors import ModelAccessDenied, OdooApiError, UnsupportedVersion, WrongCredentials
+from data_access.odoo_api.errors import (
+    ModelAccessDenied,
+    OdooApiError,
+    OdooServerError,
+    UnsupportedVersion,
+    WrongCredentials,
+)
 from data_access.odoo_api.transports import Transport, make_transport
 
 __all__ = ["OdooClient", "OdooVersion", "OdooUserInfo", "SUPPORTED_MAJORS", "DEFAULT_PAGE_SIZE"]
@@ -152,10 +158,11 @@ class OdooClient:
         return self.call(model, "read_group", [list(domain), list(fields), list(groupby)], kwargs)
 
     def can_read(self, model: str) -> bool:
-        """Whether the user's access rights allow reading ``model`` (``check_access_rights``)."""
+        """Whether the user's access rights allow reading ``model`` (``check_access_rights``); False for a
+        model that is not installed (Odoo's UserError "Object x doesn't exist")."""
         try:
             return bool(self.call(model, "check_access_rights", ["read"], {"raise_exception": False}))
-        except ModelAccessDenied:
+        except (ModelAccessDenied, OdooServerError):
             return False
 
     def user_info(self, uid: int | None = None, candidates=()) -> OdooUserInfo:
