@@ -19,6 +19,7 @@ __all__ = [
     "RecoveryConflict",
     "SchemaMismatch",
     "ModuleMissing",
+    "FigureUnavailable",
     "translate",
     "translated_errors",
 ]
@@ -69,6 +70,15 @@ class SchemaMismatch(DataError):
 class ModuleMissing(DataError):
     user_message = "The Odoo app this view needs is not installed."
     reason = "module_missing"
+
+
+class FigureUnavailable(DataError):
+    """The data source cannot give an exact figure (the Odoo API user may not read a model, a field the
+    API does not expose): the KPI engine reports the KPIs that need it ``unavailable`` with ``detail`` as
+    the reason, and computes the others."""
+
+    user_message = "This figure cannot be computed from the data source."
+    reason = "figure_unavailable"
 
 
 # (pattern over the driver's message, error class). First match wins.

@@ -14,6 +14,7 @@ from dashboard.kpis import families  # noqa: F401  (registers the built-in famil
 from dashboard.kpis.catalogue import Catalogue
 from dashboard.kpis.registry import FAMILIES, Family
 from dashboard.kpis.types import KpiPoint, KpiResult, KpiUnavailable
+from data_access.errors import FigureUnavailable
 from data_access.queries.dimensions import companies
 
 __all__ = ["evaluate", "unavailable_reason"]
@@ -119,4 +120,7 @@ def _family_points(family: Family, replica, ctx, kinds: tuple[str, ...], bucket,
             points.extend(family.compute(replica, ctx, kind, bucket, **fn_options))
     except KpiUnavailable as error:
         return points, str(error)
+    except FigureUnavailable as error:  # the source (e.g. Odoo's API) cannot give a figure this family needs
+        log.info("%s unavailable: %s", family.name, error.detail)
+        return points, error.detail
     return points, None

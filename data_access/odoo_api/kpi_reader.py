@@ -2,7 +2,7 @@
 values put back into plain Python (a many2one ``[id, name]`` -> its id, Odoo's ``False`` for an empty
 field -> None), and an access refusal turned into ``FigureUnavailable`` naming the model.
 
-Every read runs with ``active_test`` off: the SQL path reads archived rows too (an archived location or
+Every ``search_read`` runs with ``active_test`` off: the SQL path reads archived rows too (an archived location or
 operation type still places its records), and the dashboard never filters on ``active`` unless a KPI
 says so (reordering rules: an explicit ``('active', '=', True)``).
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from data_access.errors import FigureUnavailable
+from data_access.odoo_api.errors import ModelAccessDenied
 
 __all__ = ["ApiReader", "CHUNK"]
 
@@ -32,11 +33,12 @@ def _plain_row(row: dict) -> dict:
 
 
 class ApiReader:
-    """Reads of one Odoo API client (``data_access.odoo_api.client``) for the KPI sums."""
+    """Reads of one signed-in ``data_access.odoo_api.OdooClient`` for the KPI sums (``is_access_error``: which
+    exceptions mean "this user may not read the model"; default ``ModelAccessDenied``)."""
 
     def __init__(self, client, *, is_access_error=None):
         self.client = client
-        self._is_access_error = is_access_error or (lambda error: False)
+        self._is_access_error = is_access_error or (lambda error: isinstance(error, ModelAccessDenied))
         self.calls = 0
 
     def _call(self, model: str, what, *args, **kwargs):
@@ -65,6 +67,5 @@ class ApiReader:
     def groups(self, model: str, domain: list, fields: list[str], groupby: list[str]) -> list[dict]:
         """``read_group`` rows (``lazy=False``): one per combination of ``groupby`` values, with the
         aggregates of ``fields`` (``'value:sum'`` is read back as ``value``) and ``__count``."""
-        rows = self._call(model, self.client.read_group, model, domain, list(fields), list(groupby), lazy=False,
-                          context={"active_test": False})
+        rows = self._call(model, self.client.read_group, model, domain, list(fields), list(groupby), lazy=False)
         return [_plain_row(r) for r in rows]

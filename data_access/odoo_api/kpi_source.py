@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import contextmanager
 
-from data_access.errors import FigureUnavailable
-from data_access.odoo_api.families import API_SUMS
+from data_access.errors import DataError, FigureUnavailable, ReplicaNotAnswering, ReplicaUnavailable, SchemaMismatch
+from data_access.odoo_api.errors import OdooApiError, OdooTimeout, OdooUnavailable
+from data_access.odoo_api.families import API_SUMS, NOT_SERVED
 from data_access.odoo_api.kpi_reader import ApiReader
 from data_access.odoo_meta import INSTALLED_STATES, OdooInfo
 from data_access.schema import SUPPORTED_VERSIONS
@@ -25,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 class ApiSource:
-    """Odoo over its API as a KPI data source (``client``: a connected ``data_access.odoo_api`` client)."""
+    """Odoo over its API as a KPI data source (``client``: a signed-in ``data_access.odoo_api.OdooClient``)."""
 
     dialect = "odoo-api"
 
@@ -45,24 +47,24 @@ class ApiSource:
         return self._info
 
     def _detect(self) -> OdooInfo:
-        from data_access.errors import SchemaMismatch
-
-        version = self.client.version()
-        series = _series(version)
-        if series not in SUPPORTED_VERSIONS:
-            raise SchemaMismatch(f"Odoo series {series}", user_message=(
-                f"This Odoo is {series}; the dashboard reads Odoo {' and '.join(SUPPORTED_VERSIONS)}."))
-        modules = self.reader.rows("ir.module.module", [("state", "in", list(INSTALLED_STATES))], ["name"])
-        return OdooInfo(series=series, base_version=None, modules=frozenset(m["name"] for m in modules))
+        with odoo_errors("reading the Odoo version and apps"):
+            version = self.client.version()
+            series = f"{version.major}.0"
+            if series not in SUPPORTED_VERSIONS:
+                raise SchemaMismatch(f"Odoo series {version.serie}", user_message=(
+                    f"This Odoo is {version.serie}; the dashboard reads Odoo {' and '.join(SUPPORTED_VERSIONS)}."))
+            modules = self.reader.rows("ir.module.module", [("state", "in", list(INSTALLED_STATES))], ["name"])
+        return OdooInfo(series=series, base_version=version.serie, modules=frozenset(m["name"] for m in modules))
 
     def run(self, fn, *args, **kwargs):
         """``fn``'s rows (a ``data_access.queries`` sums function) computed through the API."""
         twin = API_SUMS.get(fn)
         if twin is None:
             name = getattr(fn, "__name__", str(fn))
-            raise FigureUnavailable(f"{name} is not computed through the Odoo API path")
+            raise FigureUnavailable(NOT_SERVED.get(fn) or f"{name} is not computed through the Odoo API path")
         self.info  # noqa: B018 - the series and apps first: a server of another series stops here
-        return twin(self.reader, *args, **kwargs)
+        with odoo_errors(getattr(fn, "__name__", "query")):
+            return twin(self.reader, *args, **kwargs)
 
     def dispose(self) -> None:
         close = getattr(self.client, "close", None)
@@ -70,17 +72,21 @@ class ApiSource:
             close()
 
 
-def _series(version) -> str:
-    """``'17.0'`` from Odoo's ``version_info`` answer (a dict with ``server_serie`` / ``server_version_info``)
-    or a version string such as ``'17.0+e'``."""
-    if isinstance(version, dict):
-        serie = version.get("server_serie")
-        if serie:
-            return str(serie)
-        info = version.get("server_version_info") or []
-        if len(info) >= 2:
-            return f"{info[0]}.{info[1]}"
-        version = version.get("server_version", "")
-    text = str(version)
-    digits = text.split("+")[0].split("-")[0].split(".")
-    return ".".join(digits[:2]) if len(digits) >= 2 else text
+@contextmanager
+def odoo_errors(what: str):
+    """Odoo API failures as the data layer's errors (one place): a server down or silent is
+    ``ReplicaUnavailable`` / ``ReplicaNotAnswering``, anything else a ``DataError`` with the client's
+    one-line message; ``FigureUnavailable`` (a model the user may not read) passes as it is."""
+    try:
+        yield
+    except OdooTimeout as error:
+        log.warning("%s through the Odoo API: %s", what, error)
+        raise ReplicaNotAnswering(str(error), user_message="Odoo is not answering right now. Figures will return "
+                                                            "when it answers again.") from error
+    except OdooUnavailable as error:
+        log.warning("%s through the Odoo API: %s", what, error)
+        raise ReplicaUnavailable(str(error), user_message="Odoo cannot be reached right now. Figures will return "
+                                                           "when it is back.") from error
+    except OdooApiError as error:
+        log.warning("%s through the Odoo API: %s", what, error)
+        raise DataError(str(error), user_message=f"Odoo's API refused the request: {error}") from error

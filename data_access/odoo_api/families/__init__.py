@@ -10,9 +10,10 @@ from data_access.queries import dimensions as sql_dimensions
 from data_access.queries import finance as sql_finance
 from data_access.queries import production as sql_production
 from data_access.queries import quality as sql_quality
+from data_access.queries import supply as sql_supply
 from data_access.queries import supply_stock as sql_stock
 
-__all__ = ["API_SUMS", "companies"]
+__all__ = ["API_SUMS", "NOT_SERVED", "companies"]
 
 
 def companies(reader, ctx) -> dict[int, dict]:
@@ -34,4 +35,12 @@ API_SUMS = {
     sql_finance.overdue_sums_by_kinds: finance.overdue_sums_by_kinds,
     sql_stock.stockout_sums_by_kinds: stock.stockout_sums_by_kinds,
     sql_stock.inventory_turns_sums: stock.inventory_turns_sums,
+}
+
+_V2_QUANTITIES = ("received / delivered quantities (KPIS.md v2: returns with and without Update quantities, kits "
+                  "exploded through their BoMs, per-move unit rounding) are not computed through the Odoo API path")
+# SQL sums functions the API path does not serve, with the reason the KPI engine reports.
+NOT_SERVED = {
+    sql_supply.supplier_otif_sums_by_kinds: f"supplier OTIF and late PO lines: {_V2_QUANTITIES}",
+    sql_supply.customer_otif_sums_by_kinds: f"customer OTIF and late SO lines: {_V2_QUANTITIES}",
 }

@@ -81,6 +81,19 @@ class Evaluator:
         self.resolve = resolve
         self.coerce = coerce
         self.closure = closure
+        self._wanted: dict = {}  # id of an in/not in list -> (the list, its coerced set): built once, not per row
+
+    def _wanted_set(self, model: str, left, right) -> tuple[bool, set]:
+        key = (model, left, id(right))
+        cached = self._wanted.get(key)
+        if cached is not None and cached[0] is right:
+            return cached[1]
+        if len(self._wanted) > 64:
+            self._wanted.clear()
+        wanted = (any(r is False or r is None for r in right),
+                  {self.coerce(model, left, r) for r in right if r is not False and r is not None})
+        self._wanted[key] = (right, wanted)  # holding the list keeps its id from being reused meanwhile
+        return wanted
 
     def matches(self, model: str, row: dict, domain) -> bool:
         stack: list[bool] = []
@@ -111,8 +124,7 @@ class Evaluator:
         if op in ("in", "not in"):
             if not isinstance(right, (list, tuple)):
                 right = [right]
-            allow_null = any(r is False or r is None for r in right)
-            wanted = {self.coerce(model, left, r) for r in right if r is not False and r is not None}
+            allow_null, wanted = self._wanted_set(model, left, right)
             hit = any((v is None and allow_null) or (v is not None and v in wanted) for v in values)
             return hit if op == "in" else not hit
         negative = op in ("!=", "not like", "not ilike")
