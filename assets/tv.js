@@ -65,6 +65,19 @@
     }, function () { window.setTimeout(tryReload, 60000); });
   }
 
+  // A wall display whose board never came up (the server was restarting when the TV booted, the layout request
+  // failed): nothing else would ever retry it, so once a minute, while the page holds no layout at all, reload
+  // when the server answers. A page that did render (a board, or a "not found" for a bad URL) never reloads.
+  if (/^\/tv(\/|$)/.test(window.location.pathname)) {
+    window.setInterval(function () {
+      const content = document.getElementById("_pages_content");  // Dash Pages' container: empty if the layout failed
+      if (document.getElementById("tv-board") || (content && content.children.length)) { return; }
+      realFetch("/healthz", {cache: "no-store", credentials: "same-origin"}).then(function (res) {
+        if (res.ok) { window.location.reload(); }
+      }, function () {});  // not answering: the next minute tries again
+    }, window.tvWatchdogMs || 60000);  // tests set a shorter period before the page loads
+  }
+
   function changed(key, value) {  // no_update when a value is what was last returned: nothing re-renders
     if (S.out[key] === value) { return window.dash_clientside.no_update; }
     S.out[key] = value;

@@ -117,3 +117,20 @@ def test_a_display_board_says_it_was_revoked_at_its_next_refresh(app_duo, demo_a
     display_session.forget(display.id)
     _wait(duo, lambda: duo.find_element("#tv-revoked").is_displayed(), "the revoked screen", timeout=30)
     assert "This display was revoked" in duo.find_element("#tv-revoked").text
+
+
+def test_a_board_whose_layout_never_came_up_reloads_by_itself(app_duo):
+    """A TV that boots while its layout request fails (the server restarting) shows nothing; nothing else would
+    retry it, so the page reloads once the server answers and the board comes up."""
+    duo = app_duo
+    login(duo, "plant", next_path="/")
+    driver = duo.driver
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "window.tvWatchdogMs = 3000;"})
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*_dash-update-component*"]})
+    driver.get(f"{duo.server_url}/tv?site={SITE}&panels=status:20&refresh=30")
+    time.sleep(4)
+    assert not driver.find_elements(By.ID, "tv-board")  # the layout request failed: an empty page
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    duo.wait_for_element("#tv-board", timeout=30)  # reloaded by the watchdog, no one touched it
+    _wait(duo, lambda: _loaded(duo), "data as of shown")
