@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 
-__all__ = ["whole_number"]
+__all__ = ["whole_number", "read_password"]
 
 
 def whole_number(name: str, low: int, high: int):
@@ -19,3 +21,10 @@ def whole_number(name: str, low: int, high: int):
         return n
     parse.__name__ = name
     return parse
+
+
+def read_password(prompt: str = "Odoo password: ") -> str:
+    """A password from standard input when it is not a terminal (one line), else a prompt without echo."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\r\n")
