@@ -22,13 +22,14 @@ from dashboard.shifts import Shift, current_shift, parse_shifts
 from data_access.context import QueryContext
 from data_access.queries import production_drill, tv
 
-__all__ = ["EXCEPTION_DAYS", "TODAY_KPIS", "SHIFT_KPIS", "shift_now", "workcenter_activity", "output_today",
-           "downtime_today", "today_kpis", "shift_kpis", "site_exceptions", "late_today"]
+__all__ = ["EXCEPTION_DAYS", "TODAY_KPIS", "SHIFT_KPIS", "LATE_LIMIT", "shift_now", "workcenter_activity", "output_today",
+           "downtime_today", "today_kpis", "shift_kpis", "site_exceptions", "late_today", "board_data"]
 
 DOMAIN = "production"
 EXCEPTION_DAYS = 30  # the executive page's default period: the exceptions a site's board lists are the same
 SHIFT_KPIS = ("oee", "oee_availability", "oee_performance", "oee_quality", "downtime_hours")
 TODAY_KPIS = SHIFT_KPIS + ("schedule_adherence",)  # the plant page's site KPIs: a 1-day plant view shares them
+LATE_LIMIT = 200  # the late MOs a board counts
 
 
 def _pins() -> list[list[int]]:
@@ -100,3 +101,34 @@ def site_exceptions(access: Access, day: date) -> dict:
 def late_today(access: Access, site_id: int, day: date, limit: int = 200) -> list[dict]:
     """The site's MOs open past their deadline, and those due ``day`` done late or at risk."""
     return late_mos(access, day, 1, int(site_id), limit=limit)
+
+
+def board_data(access: Access, site_id: int, name: str, panels, now: datetime) -> dict:
+    """Every payload the panels in ``panels`` (keys of ``dashboard.tv_panels.PANELS``) need for one site's board,
+    from the cached calls above (raises ``DataError``). The board reads it at every refresh; the ``warm``
+    worker reads it for every active display, so boards are served from the cache."""
+    from dashboard import service
+
+    day = service.today()
+    wanted = set(panels)
+    site_of = service.workcenter_sites(access, day, 1)
+    ids = sorted(wc for wc, wh in site_of.items() if wh == site_id)
+    names = service.workcenters(access, ids) if ids else {}
+    sites = service.sites(access, day, 1)
+    data = {"day": day, "site": sites.get(site_id, {}).get("name") or name,
+            "workcenters": sorted(((wc, names[wc]["name"]) for wc in ids if wc in names), key=lambda t: (t[1], t[0]))}
+    if wanted & {"status", "downtime"}:
+        data["activity"] = workcenter_activity(access, site_id, ids, day)
+    if "output" in wanted:
+        data["output"] = output_today(access, site_id, day)
+    if wanted & {"oee", "exceptions"}:
+        data["today"] = today_kpis(access, day)
+    if "oee" in wanted:
+        shift = shift_now(now)
+        data["shift"], data["shift_label"] = shift_kpis(access, shift), shift.label
+    if "downtime" in wanted:
+        data["downtime"] = downtime_today(access, site_id, day)
+    if "exceptions" in wanted:
+        data["period"] = site_exceptions(access, day)
+        data["late"] = late_today(access, site_id, day, LATE_LIMIT)
+    return data

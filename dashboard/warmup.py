@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 
-from dashboard import service, service_finance, service_quality, service_supply
+from dashboard import service, service_finance, service_quality, service_supply, service_tv
 from dashboard.auth.access import ROLES, Access
 from dashboard.auth.roles import can_open
 from dashboard.urlstate import DEFAULT_DAYS, parse_query
@@ -25,7 +25,7 @@ from dashboard.views.supply import COMPANY_TILE_KPIS, SITE_TILE_KPIS, SUPPLY_QUE
 from dashboard.views.workcenter import WORKCENTER_QUERY
 
 __all__ = ["Read", "executive_reads", "plant_reads", "workcenter_reads", "home_reads", "supply_reads", "quality_reads",
-           "finance_reads", "page_reads", "scopes", "PLANT_LATE_LIMIT", "SUPPLY_LIST_LIMIT", "FINANCE_OVERDUE_LIMIT"]
+           "finance_reads", "page_reads", "scopes", "display_scopes", "tv_reads", "PLANT_LATE_LIMIT", "SUPPLY_LIST_LIMIT", "FINANCE_OVERDUE_LIMIT"]
 
 Read = tuple[str, Callable[[], object]]
 
@@ -177,6 +177,31 @@ def page_reads(access: Access, today: date) -> list[Read]:
         if can_open(access.role, key):
             reads += reads_of(access, today)
     return reads
+
+
+def display_scopes(displays: Iterable) -> list[tuple[Access, int, str, tuple[str, ...]]]:
+    """``(access, site_id, name, panels)`` per site of the active ``displays`` (app store rows): the access a
+    display's board reads with (``display_session.board_access``: the plant role on the site and its company,
+    so the keys warmed are the boards' keys) and the union of the site's displays' panels."""
+    found: dict[tuple, tuple] = {}
+    for d in displays:
+        if not d.active:
+            continue
+        companies = None if d.company_id is None else (int(d.company_id),)
+        key = (companies, int(d.site_id))
+        panels = {p["panel"] for p in d.playlist}
+        if key in found:
+            access, site_id, name, before = found[key]
+            found[key] = (access, site_id, name, tuple(sorted(set(before) | panels)))
+        else:
+            found[key] = (Access(0, "warm-up", "plant", companies, (int(d.site_id),)), int(d.site_id), d.name,
+                          tuple(sorted(panels)))
+    return list(found.values())
+
+
+def tv_reads(access: Access, site_id: int, name: str, panels, now) -> Iterator[Read]:
+    """A site's TV board: every payload its panels read at a refresh (``service_tv.board_data``)."""
+    yield "tv board", lambda: service_tv.board_data(access, site_id, name, panels, now)
 
 
 def scopes(users: Iterable) -> list[Access]:

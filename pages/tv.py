@@ -37,7 +37,7 @@ spec = register(__name__, "tv")  # dash.register_page (Dash Pages imports only f
 ID = spec.id
 log = logging.getLogger(__name__)
 QUERY_KEYS = ("display", "site", "panels", "dwell", "refresh")
-LATE_LIMIT = 200
+LATE_LIMIT = service_tv.LATE_LIMIT
 
 
 def _query_only(raw: dict | None) -> dict:
@@ -112,33 +112,6 @@ clientside_callback(ClientsideFunction("tv", "tick"),
                     Input(ID("second"), "n_intervals"), Input(ID("state"), "data"), State(ID("config"), "data"))
 
 
-def _site_data(board, access, now: datetime) -> dict:
-    """Every payload the board's panels need, from the cached service (raises ``DataError``)."""
-    day = service.today()
-    wanted = {p["panel"] for p in board.playlist}
-    site_of = service.workcenter_sites(access, day, 1)
-    ids = sorted(wc for wc, wh in site_of.items() if wh == board.site_id)
-    names = service.workcenters(access, ids) if ids else {}
-    sites = service.sites(access, day, 1)
-    data = {"day": day, "site": sites.get(board.site_id, {}).get("name") or board.name,
-            "workcenters": sorted(((wc, names[wc]["name"]) for wc in ids if wc in names), key=lambda t: (t[1], t[0]))}
-    if wanted & {"status", "downtime"}:
-        data["activity"] = service_tv.workcenter_activity(access, board.site_id, ids, day)
-    if "output" in wanted:
-        data["output"] = service_tv.output_today(access, board.site_id, day)
-    if wanted & {"oee", "exceptions"}:
-        data["today"] = service_tv.today_kpis(access, day)
-    if "oee" in wanted:
-        shift = service_tv.shift_now(now)
-        data["shift"], data["shift_label"] = service_tv.shift_kpis(access, shift), shift.label
-    if "downtime" in wanted:
-        data["downtime"] = service_tv.downtime_today(access, board.site_id, day)
-    if "exceptions" in wanted:
-        data["period"] = service_tv.site_exceptions(access, day)
-        data["late"] = service_tv.late_today(access, board.site_id, day, LATE_LIMIT)
-    return data
-
-
 STAMPED = ("activity", "output", "today", "shift", "downtime", "period")
 
 
@@ -177,7 +150,7 @@ def _refresh(tick, query, *, access):
                                                      "playlist": playlist})
     now = datetime.now(UTC)
     try:
-        data = _site_data(board, board_scope, now)
+        data = service_tv.board_data(board_scope, board.site_id, board.name, [p["panel"] for p in board.playlist], now)
     except service.DataError as error:
         log.warning("tv board of site %s not refreshed: %s", board.site_id, error.reason)
         return dict(deck=no_update, fresh=no_update, state={"ok": False, "message": error.user_message, "playlist": playlist})

@@ -12,6 +12,7 @@ import logging
 import signal
 import sys
 import time
+from datetime import UTC, datetime
 
 from dashboard.cli.args import whole_number
 
@@ -51,9 +52,17 @@ def warm_pass(app, ahead: float, *, live: bool | None = None) -> tuple[int, str]
         except Exception:  # the app store is down: nothing to warm this time
             log.exception("warm: cannot list the app's users")
             users, failed = None, 1
-        for access in warmup.scopes(users) if users is not None else ():
-            scope = _describe(access)
-            reads = warmup.page_reads(access, today)
+        try:
+            displays = state().store.displays.list()
+        except Exception:  # the app store is down: no boards to warm this time
+            log.exception("warm: cannot list the displays")
+            displays, failed = [], failed + 1
+        work = [(_describe(access), warmup.page_reads(access, today))
+                for access in (warmup.scopes(users) if users is not None else ())]
+        now = datetime.now(UTC)
+        work += [(f"tv board site={site_id}", list(warmup.tv_reads(access, site_id, name, panels, now)))
+                 for access, site_id, name, panels in warmup.display_scopes(displays)]
+        for scope, reads in work:
             step = progress.step(scope, total=len(reads))
             for label, call in reads:
                 try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import sys
 import uuid
+from datetime import UTC, datetime
 from unittest import mock
 
 import pytest
@@ -14,16 +15,19 @@ from flask_login import login_user
 
 from dashboard import create_app, warmup
 from dashboard.auth.access import ROLES
+from dashboard.auth.display_session import Board, board_access
 from dashboard.auth.users import LoginUser
 from dashboard.cli import main
 from dashboard.extensions import STATE_KEY
 from dashboard.settings import Settings
+from dashboard.tv_panels import PANELS
 from data_access.app_store import AppStore
 from data_access.engine import Replica
 from data_access.errors import QueryTimeout
 from helpers.tree import find_id
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
+BOARD_SITE = 2  # the demo's Plzen plant (company 1): a wall display's board is warmed too
 
 
 @pytest.fixture
@@ -41,6 +45,7 @@ def env(tmp_path, monkeypatch):
     store = AppStore(settings.effective_store_url).create_schema()
     store.add_user("stu-plant", "pw-123456", "plant", company_ids=(1,), warehouse_ids=(1,))
     store.add_user("dist-exec", "pw-123456", "executive", company_ids=(2,))
+    store.displays.add("Press hall", BOARD_SITE, 1, [{"panel": p, "dwell_s": 20} for p in PANELS], 60, "dark")
     store.dispose()
     yield settings
     client = redis.Redis.from_url(REDIS_URL)
@@ -118,7 +123,7 @@ def _render_pages(app, username: str, counter: Counting) -> None:
 def test_warm_once_fills_what_the_pages_read_for_every_scope(env, capsys):
     assert main(["warm", "--once"]) == 0
     line = capsys.readouterr().out.strip().splitlines()[-1]  # after demo mode's list of users
-    assert line.startswith("warm: 8 steps") and line.endswith(", 0 failed"), line  # 6 demo users + 2 scoped
+    assert line.startswith("warm: 9 steps") and line.endswith(", 0 failed"), line  # 6 demo users + 2 scoped + 1 board
 
     app = create_app(env)
     state = app.server.extensions[STATE_KEY]
@@ -126,6 +131,10 @@ def test_warm_once_fills_what_the_pages_read_for_every_scope(env, capsys):
     with Counting() as counter:
         for username in ("exec", "plant", "supply", "quality", "finance", "admin", "stu-plant", "dist-exec"):
             _render_pages(app, username, counter)
+        board = Board(1, "Press hall", BOARD_SITE, 1, tuple({"panel": p, "dwell_s": 20} for p in PANELS), 60, "dark", False)
+        with app.server.test_request_context():
+            from dashboard import service_tv
+            service_tv.board_data(board_access(board), BOARD_SITE, board.name, PANELS, datetime.now(UTC))
     assert (counter.connections, counter.kpis) == (0, 0)
     client = redis.Redis.from_url(REDIS_URL)  # the same pages on an empty cache: the counter does count
     for key in client.scan_iter(f"{env.cache_prefix}:*"):
@@ -165,7 +174,7 @@ def test_a_failing_read_is_counted_and_the_pass_goes_on(env, capsys):
         assert main(["warm", "--once"]) == 1
     line = capsys.readouterr().out.strip().splitlines()[-1]
     # finance's two reads of KPIs (home, finance page) fail; every scope is still visited
-    assert line.endswith(", 2 failed") and line.startswith("warm: 8 steps, ")
+    assert line.endswith(", 2 failed") and line.startswith("warm: 9 steps, ")
 
 
 def test_every_runs_a_pass_per_interval_with_one_summary_line_each(env, capsys, monkeypatch):
