@@ -36,6 +36,27 @@ __all__ = ["DataError", "kpi_results", "data_health", "catalogue", "scope_contex
            "workorder_detail", "downtime_pareto", "settings", "rendered", "domain_ttl", "kpi_ttl"]
 
 
+_API_SOURCES: dict = {}
+
+
+def kpi_source():
+    """Where the KPI engine reads: the replica, or (setting ``data_path`` = api) Odoo's API as
+    ``odoo_api_login``, one source per process and Odoo target. The pages cannot tell which ran."""
+    st = state()
+    s = st.settings
+    if s.data_path != "api":
+        return st.replica
+    key = (s.odoo_url, s.odoo_db, s.odoo_api_login, s.odoo_transport)
+    source = _API_SOURCES.get(key)
+    if source is None:
+        from data_access.odoo_api import OdooClient
+        from data_access.odoo_api.kpi_source import ApiSource
+
+        client = OdooClient(s.odoo_url, s.odoo_db, transport=s.odoo_transport, timeout=float(s.odoo_timeout_s))
+        source = _API_SOURCES.setdefault(key, ApiSource(client, login=s.odoo_api_login, password=s.odoo_api_password))
+    return source
+
+
 def settings():
     """The app's settings (display zone, Odoo base URL, ...)."""
     return state().settings
@@ -146,8 +167,10 @@ def kpi_results(access: Access, as_of: date, days: int, *, kpis=None, scope_kind
         st = state()
         ctx = scope_context(access, as_of, days)
         pins = st.settings.workcenter_site_pins()
-        results = evaluate(st.replica, ctx, catalogue(), kpis=kpis, scope_kinds=scope_kinds, bucket=bucket, pins=pins,
-                           parallel=1 if in_background() else st.settings.kpi_parallel)
+        source = kpi_source()
+        parallel = 1 if in_background() or source is not st.replica else st.settings.kpi_parallel
+        results = evaluate(source, ctx, catalogue(), kpis=kpis, scope_kinds=scope_kinds, bucket=bucket, pins=pins,
+                           parallel=parallel)
         return {"computed_at": _now(), "results": [r.as_dict() for r in results]}
 
     arguments = {"as_of": as_of, "days": days, "kpis": kpis, "scope_kinds": scope_kinds, "bucket": bucket}

@@ -88,6 +88,7 @@ class Settings:
     odoo_recheck_s: int = _setting(300, "Seconds between re-reads of a signed-in Odoo user's groups and companies.")
     odoo_api_login: str = _setting("", "Odoo login the app reads with (re-checks Odoo users' groups). Empty: Odoo users sign in again each recheck.")
     odoo_api_password: str = _setting("", "Password or API key of odoo_api_login.")
+    data_path: str = _setting("sql", "Where KPIs are computed: 'sql' (the replica) or 'api' (Odoo's API as odoo_api_login, under its access rules).")
     # --- demo and logging
     demo_scale: int = _setting(1, "Size of the embedded demo replica (1 = default demo).")
     log_level: str = _setting("INFO", "Python logging level.")
@@ -173,6 +174,10 @@ class Settings:
             raise SettingsError("auth_odoo needs odoo_url and odoo_db")
         if self.odoo_transport not in ("jsonrpc", "xmlrpc"):
             raise SettingsError(f"odoo_transport must be jsonrpc or xmlrpc, not {self.odoo_transport!r}")
+        if self.data_path not in ("sql", "api"):
+            raise SettingsError(f"data_path must be sql or api, not {self.data_path!r}")
+        if self.data_path == "api" and not (self.odoo_url and self.odoo_db and self.odoo_api_login and self.odoo_api_password):
+            raise SettingsError("data_path api needs odoo_url, odoo_db, odoo_api_login and odoo_api_password")
         if self.odoo_recheck_s < 10 or self.odoo_timeout_s < 1:
             raise SettingsError("odoo_recheck_s must be at least 10 and odoo_timeout_s at least 1")
         try:

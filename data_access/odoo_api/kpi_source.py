@@ -31,8 +31,9 @@ class ApiSource:
 
     dialect = "odoo-api"
 
-    def __init__(self, client, *, is_access_error=None):
+    def __init__(self, client, *, login: str | None = None, password: str | None = None, is_access_error=None):
         self.client = client
+        self._credentials = (login, password) if login else None
         self.reader = ApiReader(client, is_access_error=is_access_error)
         self._info: OdooInfo | None = None
         self._lock = threading.Lock()
@@ -46,7 +47,15 @@ class ApiSource:
                     self._info = self._detect()
         return self._info
 
+    def _signed_in(self) -> None:
+        """Sign in on first use when built with credentials (an app process: no network at start-up)."""
+        if self._credentials and getattr(self.client, "uid", None) is None:
+            with self._lock, odoo_errors("signing in to Odoo"):
+                if self.client.uid is None:
+                    self.client.authenticate(*self._credentials)
+
     def _detect(self) -> OdooInfo:
+        self._signed_in()
         with odoo_errors("reading the Odoo version and apps"):
             version = self.client.version()
             series = f"{version.major}.0"
