@@ -82,7 +82,10 @@ class Transport(Protocol):
 
 
 # --- connections with a connect timeout and a call timeout ----------------------------------------
-class TimedHTTPConnection(http.client.HTTPConnection):
+class _CallTimeout:
+    """A connection whose socket times out after ``connect_timeout`` while connecting (and the TLS handshake)
+    and after ``call_timeout`` while waiting for an answer."""
+
     def __init__(self, host, port=None, *, connect_timeout: float, call_timeout: float, **kwargs):
         kwargs.pop("timeout", None)
         super().__init__(host, port, timeout=connect_timeout, **kwargs)
@@ -93,15 +96,12 @@ class TimedHTTPConnection(http.client.HTTPConnection):
         self.sock.settimeout(self.call_timeout)
 
 
-class TimedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host, port=None, *, connect_timeout: float, call_timeout: float, **kwargs):
-        kwargs.pop("timeout", None)
-        super().__init__(host, port, timeout=connect_timeout, **kwargs)
-        self.call_timeout = call_timeout
+class TimedHTTPConnection(_CallTimeout, http.client.HTTPConnection):
+    pass
 
-    def connect(self):
-        super().connect()
-        self.sock.settimeout(self.call_timeout)
+
+class TimedHTTPSConnection(_CallTimeout, http.client.HTTPSConnection):
+    pass
 
 
 class _TimedHandler(urllib.request.HTTPHandler):
