@@ -40,6 +40,7 @@ class ApiReader:
         self.client = client
         self._is_access_error = is_access_error or (lambda error: isinstance(error, ModelAccessDenied))
         self.calls = 0
+        self.info = None  # the source's OdooInfo (series, apps), set by ApiSource.run for sums that depend on it
 
     def _call(self, model: str, what, *args, **kwargs):
         self.calls += 1

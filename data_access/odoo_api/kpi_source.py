@@ -71,7 +71,7 @@ class ApiSource:
         if twin is None:
             name = getattr(fn, "__name__", str(fn))
             raise FigureUnavailable(NOT_SERVED.get(fn) or f"{name} is not computed through the Odoo API path")
-        self.info  # noqa: B018 - the series and apps first: a server of another series stops here
+        self.reader.info = self.info  # the series and apps first: a server of another series stops here
         with odoo_errors(getattr(fn, "__name__", "query")):
             return twin(self.reader, *args, **kwargs)
 

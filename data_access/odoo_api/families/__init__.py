@@ -5,7 +5,7 @@ exactly its rows. A SQL function with no twin here is not served by the API path
 unavailable with the reason, never guessed)."""
 from __future__ import annotations
 
-from data_access.odoo_api.families import finance, production, quality, stock
+from data_access.odoo_api.families import finance, production, quality, stock, supply
 from data_access.queries import dimensions as sql_dimensions
 from data_access.queries import finance as sql_finance
 from data_access.queries import production as sql_production
@@ -35,12 +35,9 @@ API_SUMS = {
     sql_finance.overdue_sums_by_kinds: finance.overdue_sums_by_kinds,
     sql_stock.stockout_sums_by_kinds: stock.stockout_sums_by_kinds,
     sql_stock.inventory_turns_sums: stock.inventory_turns_sums,
+    sql_supply.supplier_otif_sums_by_kinds: supply.supplier_otif_sums_by_kinds,
+    sql_supply.customer_otif_sums_by_kinds: supply.customer_otif_sums_by_kinds,
 }
 
-_V2_QUANTITIES = ("received / delivered quantities (KPIS.md v2: returns with and without Update quantities, kits "
-                  "exploded through their BoMs, per-move unit rounding) are not computed through the Odoo API path")
 # SQL sums functions the API path does not serve, with the reason the KPI engine reports.
-NOT_SERVED = {
-    sql_supply.supplier_otif_sums_by_kinds: f"supplier OTIF and late PO lines: {_V2_QUANTITIES}",
-    sql_supply.customer_otif_sums_by_kinds: f"customer OTIF and late SO lines: {_V2_QUANTITIES}",
-}
+NOT_SERVED: dict = {}

@@ -104,6 +104,19 @@ def _field_type(pg_type: str, fk: str | None) -> str:
             "numeric": "float", "float8": "float", "jsonb": "char", "bytea": "binary"}.get(base, "char")
 
 
+# many2many fields served from the replica's relation tables: (model, field) -> (table, own column, other
+# column, comodel), as Odoo 17.0/18.0 declare them (mrp ``MrpBomLine.bom_product_template_attribute_value_ids``,
+# product ``ProductProduct.product_template_attribute_value_ids``)
+_MANY2MANY = {
+    ("mrp.bom.line", "bom_product_template_attribute_value_ids"): (
+        "mrp_bom_line_product_template_attribute_value_rel", "mrp_bom_line_id", "product_template_attribute_value_id",
+        "product.template.attribute.value"),
+    ("product.product", "product_template_attribute_value_ids"): (
+        "product_variant_combination", "product_product_id", "product_template_attribute_value_id",
+        "product.template.attribute.value"),
+}
+
+
 class OdooData:
     """The replica's rows, loaded once per (url, version), with each model's fields."""
 
@@ -124,6 +137,9 @@ class OdooData:
                          "json": spec[c.name]["type"] == "jsonb"}
                 for c in cols
             }
+        for (model, name), (table, _, _, comodel) in _MANY2MANY.items():  # the relation tables' m2m fields
+            if model in self.fields and table in self.schema.metadata.tables:
+                self.fields[model][name] = {"type": "many2many", "relation": comodel, "json": False}
         self._engine = create_engine(url)
         self._rows: dict[str, list[dict]] = {}
         self._by_id: dict[str, dict[int, dict]] = {}
@@ -133,6 +149,13 @@ class OdooData:
             table = self.schema.table(self.model_table[model])
             with self._engine.connect() as conn:
                 rows = [dict(r._mapping) for r in conn.execute(select(table).order_by(table.c.id))]
+            for (m2m_model, name), (rel, own, other, _) in _MANY2MANY.items():
+                if m2m_model == model and name in self.fields[model]:
+                    linked: dict[int, list[int]] = {}
+                    for r in self.rel(rel):
+                        linked.setdefault(r[own], []).append(r[other])
+                    for row in rows:
+                        row[name] = sorted(linked.get(row["id"], []))
             self._rows[model] = rows
             self._by_id[model] = {r["id"]: r for r in rows}
         return self._rows[model]
