@@ -33,7 +33,7 @@ from data_access.queries.supply import OTIF_MEASURES, PURCHASE_ORDER_STATES, PUR
 __all__ = ["supplier_otif_sums_by_kinds", "customer_otif_sums_by_kinds", "read_quantity_data"]
 
 _MOVE_FIELDS = ["product_id", "product_uom", "quantity", "state", "date", "location_id", "location_dest_id",
-                "origin_returned_move_id", "to_refund", "bom_line_id", "scrapped"]
+                "origin_returned_move_id", "scrapped"]
 _BOM_FIELDS = ["type", "active", "product_tmpl_id", "product_id", "sequence", "product_qty", "product_uom_id",
                "company_id", "picking_type_id"]
 _RESTRICTION = "bom_product_template_attribute_value_ids"
@@ -57,9 +57,13 @@ def read_quantity_data(reader, link: str, lines: list[dict], *, kits: bool) -> K
     """Every row ``received.line_quantities`` needs for ``lines`` (``link``: the moves' ``purchase_line_id`` /
     ``sale_line_id``)."""
     ids = sorted({x["line_id"] for x in lines})
+    # fields of apps that may be absent: ``to_refund`` (stock_account; absent reads as false, as the SQL's NULL) and
+    # ``bom_line_id`` (mrp)
+    fields = [link, *_MOVE_FIELDS, *(["to_refund"] if reader.info.has("stock_account") else []),
+              *(["bom_line_id"] if kits else [])]
     moves: dict[int, list[dict]] = {}
     for at in range(0, len(ids), CHUNK):
-        for m in reader.rows("stock.move", [(link, "in", ids[at:at + CHUNK])], [link, *_MOVE_FIELDS]):
+        for m in reader.rows("stock.move", [(link, "in", ids[at:at + CHUNK])], fields):
             m["date"] = dt(m.get("date"))
             moves.setdefault(m[link], []).append(m)
     every = [m for ms in moves.values() for m in ms]
@@ -122,15 +126,25 @@ def _check(kinds, allowed, bucket) -> tuple[str, ...]:
     return kinds
 
 
+_SALE_ORDER_FIELDS = ["partner_id", "warehouse_id", "company_id", "commitment_date", "date_order"]
+
+
+def _promise_window_orders(reader, ctx: QueryContext, widest_days: float) -> dict[int, dict]:
+    """Confirmed orders with a commitment in [start - 1 day, end), or none and an order date in that window widened
+    by ``widest_days`` (every order with a line promised in P is among them; the exact day test follows)."""
+    lo, hi, wide = ctx.start - timedelta(days=1), ctx.end, timedelta(days=widest_days)
+    domain = [("state", "=", "sale"), *company_domain("company_id", ctx),
+              "|", "&", ("commitment_date", ">=", wire(lo)), ("commitment_date", "<", wire(hi)),
+              "&", "&", ("commitment_date", "=", False), ("date_order", ">=", wire(lo - wide)),
+              ("date_order", "<", wire(hi + wide))]
+    return {o["id"]: o for o in reader.rows("sale.order", domain, _SALE_ORDER_FIELDS)}
+
+
 def supplier_otif_sums_by_kinds(reader, ctx: QueryContext, kinds, *, bucket: str | None = None) -> dict[str, list[dict]]:
     """``queries.supply.supplier_otif_sums_by_kinds`` through the API."""
     kinds = _check(kinds, PURCHASE_SCOPES, bucket)
     kits, major = _kits_and_major(reader)
     backlog = bucket is None
-    orders = {o["id"]: o for o in reader.rows(
-        "purchase.order", [("state", "in", list(PURCHASE_ORDER_STATES)), *company_domain("company_id", ctx)],
-        ["partner_id", "company_id", "picking_type_id"])}
-    site = warehouse_of_types(reader, ids_of(orders.values(), "picking_type_id"))
     domain = [("order_id.state", "in", list(PURCHASE_ORDER_STATES)), ("display_type", "=", False),
               ("product_qty", ">", 0), ("date_planned", "<", wire(ctx.end)),
               *company_domain("order_id.company_id", ctx)]
@@ -139,17 +153,30 @@ def supplier_otif_sums_by_kinds(reader, ctx: QueryContext, kinds, *, bucket: str
     fields = ["order_id", "product_id", "product_qty", "product_uom_qty", "product_uom", "date_planned",
               "qty_received", "qty_received_method"]
     moved = _moved_since(reader, "purchase_line_id", ctx.end) if backlog else set()
-    lines = []
-    for r in reader.rows("purchase.order.line", domain, fields):
-        order = orders.get(r.get("order_id"))
+    keep = []  # a first read without relations (cheap per row), then every field of the lines that can count
+    for r in reader.rows("purchase.order.line", domain, ["date_planned", "product_qty", "qty_received",
+                                                        "qty_received_method"]):
         planned = dt(r.get("date_planned"))
-        if order is None or planned is None or not _in(site.get(order.get("picking_type_id")), ctx.warehouse_ids):
+        if planned is None:
             continue
         if planned < ctx.start:  # the backlog: still short in Odoo's stored quantity, or moved after D
             still_open = float(r.get("qty_received") or 0) < float(r["product_qty"]) or \
                 r.get("qty_received_method") != "stock_moves"
             if not (backlog and (still_open or r["id"] in moved)):
                 continue
+        keep.append(r["id"])
+    kept = reader.by_ids("purchase.order.line", keep, fields)
+    for r in kept:
+        r["planned"] = dt(r["date_planned"])
+    # the orders of the lines that can count only (the lines' domain already holds their state and company)
+    orders = {o["id"]: o for o in reader.by_ids("purchase.order", ids_of(kept, "order_id"),
+                                                ["partner_id", "company_id", "picking_type_id"])}
+    site = warehouse_of_types(reader, ids_of(orders.values(), "picking_type_id"))
+    lines = []
+    for r in kept:
+        order, planned = orders.get(r.get("order_id")), r["planned"]
+        if order is None or not _in(site.get(order.get("picking_type_id")), ctx.warehouse_ids):
+            continue
         lines.append({"line_id": r["id"], "product_id": r.get("product_id"), "line_uom": r.get("product_uom"),
                       "company_id": order.get("company_id"), "day_end": local_day_end(planned, ctx.day_offset_minutes),
                       "order_qty": r.get("product_uom_qty") or r["product_qty"],  # unset reads 0.0: product_qty > 0
@@ -178,19 +205,31 @@ def customer_otif_sums_by_kinds(reader, ctx: QueryContext, kinds, *, bucket: str
     kits, major = _kits_and_major(reader)
     backlog = bucket is None
     off = ctx.day_offset_minutes
-    orders = {o["id"]: o for o in reader.rows(
-        "sale.order", [("state", "=", "sale"), *company_domain("company_id", ctx)],
-        ["partner_id", "warehouse_id", "company_id", "commitment_date", "date_order"])}
-    commercial = {p["id"]: p.get("commercial_partner_id") for p in reader.by_ids(
-        "res.partner", ids_of(orders.values(), "partner_id"), ["commercial_partner_id"])}
     domain = [("order_id.state", "=", "sale"), ("display_type", "=", False), ("product_uom_qty", ">", 0),
               *company_domain("order_id.company_id", ctx)]
     fields = ["order_id", "product_id", "product_uom_qty", "product_uom", "customer_lead", "qty_delivered",
               "qty_delivered_method"]
     first, d_day = first_day(ctx).isoformat(), as_of_day(ctx).isoformat()
     moved = _moved_since(reader, "sale_line_id", ctx.end) if backlog else set()
+    # a first read without relations (cheap per row): the largest lead and the backlog candidates (still short in
+    # Odoo's stored quantity, or moved after D); then the orders whose lines may be promised in P
+    # (``queries.supply._promise_window``, widened by that lead) and every field of the lines that can count
+    light = reader.rows("sale.order.line", domain, ["customer_lead", "product_uom_qty", "qty_delivered",
+                                                   "qty_delivered_method"])
+    orders = _promise_window_orders(reader, ctx, max((abs(float(r.get("customer_lead") or 0)) for r in light),
+                                                     default=0.0))
+    candidates = {r["id"] for r in light if backlog and (
+        r["id"] in moved or r.get("qty_delivered_method") != "stock_move"
+        or float(r.get("qty_delivered") or 0) < float(r["product_uom_qty"]))}
+    rows = reader.rows("sale.order.line", [*domain, ("order_id", "in", sorted(orders))], fields) if orders else []
+    rows += reader.by_ids("sale.order.line", candidates - {r["id"] for r in rows}, fields)
+    rows.sort(key=lambda r: r["id"])
+    orders.update({o["id"]: o for o in reader.by_ids("sale.order", set(ids_of(rows, "order_id")) - set(orders),
+                                                     _SALE_ORDER_FIELDS)})
+    commercial = {p["id"]: p.get("commercial_partner_id") for p in reader.by_ids(
+        "res.partner", ids_of(orders.values(), "partner_id"), ["commercial_partner_id"])}
     lines = []
-    for r in reader.rows("sale.order.line", domain, fields):
+    for r in rows:
         order = orders.get(r.get("order_id"))
         if order is None or not _in(order.get("warehouse_id"), ctx.warehouse_ids):
             continue

@@ -11,7 +11,7 @@ from data_access.odoo_api.kpi_source import ApiSource
 from data_access.queries import supply
 from helpers.fake_odoo import FakeOdoo, FakeUser
 from helpers.kit_rows import kit_purchases, kit_sales
-from helpers.odoo_db import OdooTestDB
+from helpers.odoo_db import DEFAULT_MODULES, OdooTestDB
 from helpers.supply_rows import JUNE, JUNE_ALL
 
 PASSWORD = "kits-Pa55word"
@@ -98,3 +98,17 @@ def test_a_line_restricted_to_a_no_variant_value_is_skipped_in_18_only(kit_db):
     assert api == sql
     (row,) = sql["partner"]
     assert (row["otif_lines"], row["late_lines"]) == ((6, 6) if kit_db.version == "17.0" else (7, 4))
+
+
+@pytest.mark.parametrize("side", sorted(SIDES))
+def test_without_mrp_no_line_is_a_kit_on_either_path(kit_db, side):
+    """mrp not installed: no BoM is read (stock.move has no ``bom_line_id`` then), a kit product's line counts
+    only moves of its own product (none here: short), as the SQL path counts it."""
+    kit_db.reset(modules=tuple(m for m in DEFAULT_MODULES if m != "mrp"))
+    load, fn = SIDES[side]
+    load(kit_db)
+    sql, api = _both(kit_db, fn, JUNE)
+    assert api == sql
+    with_kits = {"sale": (6, 6), "purchase": ((4, 1) if kit_db.version == "17.0" else (3, 2))}[side]
+    (row,) = sql["partner"]
+    assert (row["otif_lines"], row["late_lines"]) != with_kits  # the kit lines are short without mrp
