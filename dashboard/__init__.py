@@ -66,7 +66,16 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     )
     store = AppStore(settings.effective_store_url)
     store.create_schema()
-    replica = Replica(settings.effective_replica_url, settings.statement_timeout_ms, pool_size=settings.pool_size)
+    if settings.api_only:  # never the demo replica beside the real KPIs: SQL-only views say they need a replica
+        from data_access.no_replica import NoReplica
+
+        replica = NoReplica()
+    else:
+        replica = Replica(settings.effective_replica_url, settings.statement_timeout_ms, pool_size=settings.pool_size)
+    if settings.data_path == "api":
+        log.info("data path api: KPI results and dimension lists read Odoo's API at %s (database %s) as %s; drills, data "
+                 "health and TV activity panels %s", settings.odoo_url, settings.odoo_db, settings.odoo_api_login,
+                 "read the replica" if settings.replica_url else "need a replica and say so (none configured)")
     app_state = AppState(settings=settings, replica=replica, store=store)
     server.extensions[STATE_KEY] = app_state
     cache.init_app(server, settings)

@@ -53,6 +53,8 @@ def startup_refusal(app) -> str | None:
     A replica that does not answer yet lets the app start (it recovers by itself): ``/readyz`` checks
     the role once the replica answers and stays unready while a refused role can write.
     """
+    if app.server.extensions[STATE_KEY].settings.api_only:
+        return None  # no replica: nothing can write through the API path's read calls
     try:
         record = check_replica_role(app.server)
     except DataError as error:
@@ -77,6 +79,8 @@ def init_app(server) -> None:
 
     @server.get("/readyz")
     def readyz():
+        if state().settings.api_only:
+            return _api_ready()
         replica = state().replica
         try:
             with replica.connect("readiness") as conn:
@@ -96,3 +100,16 @@ def init_app(server) -> None:
             body["status"] = "lagging"
             return jsonify(body), 503
         return jsonify(body)
+
+
+def _api_ready():
+    """``/readyz`` of a deployment on Odoo's API without a replica: ready once Odoo's version and apps are read
+    as the API user (read once per process, then cached)."""
+    from dashboard.service import kpi_source
+
+    try:
+        info = kpi_source().info
+    except DataError as error:
+        log.warning("readyz: Odoo API not ready: %s", error.reason)
+        return jsonify(status="unavailable", reason=error.reason), 503
+    return jsonify(status="ok", data_path="api", odoo_series=info.series)

@@ -31,7 +31,7 @@ from data_access.queries import dimensions, production, production_drill
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DataError", "kpi_results", "data_health", "catalogue", "scope_context", "today", "sites", "companies",
+__all__ = ["DataError", "kpi_results", "kpi_source", "query_source", "data_health", "catalogue", "scope_context", "today", "sites", "companies",
            "partners", "workcenters", "workcenter_sites", "workcenter_in_scope", "late_mos", "workcenter_workorders",
            "workorder_detail", "downtime_pareto", "settings", "rendered", "domain_ttl", "kpi_ttl"]
 
@@ -55,6 +55,20 @@ def kpi_source():
         client = OdooClient(s.odoo_url, s.odoo_db, transport=s.odoo_transport, timeout=float(s.odoo_timeout_s))
         source = _API_SOURCES.setdefault(key, ApiSource(client, login=s.odoo_api_login, password=s.odoo_api_password))
     return source
+
+
+def query_source(fn):
+    """Where a data_access query ``fn`` runs: on the API path (``data_path`` = api) the dimension lists with an
+    API twin (``data_access.odoo_api.dimensions.API_DIMENSIONS``) read Odoo's API like the KPIs, so names and
+    scope agree with them; every other query reads the replica, which without a replica URL refuses with
+    ``NeedsReplica`` (a ``DataError`` the pages show as a message), never the demo replica."""
+    st = state()
+    if st.settings.data_path == "api":
+        from data_access.odoo_api.dimensions import API_DIMENSIONS
+
+        if fn in API_DIMENSIONS:
+            return kpi_source()
+    return st.replica
 
 
 def settings():
@@ -183,7 +197,7 @@ def _run_query(access: Access, fn, as_of: date, days: int, *, domain: str, **kwa
     and scope for ``domain``'s TTL. A cache that is down is skipped (fail open); errors are never cached."""
     arguments = {"as_of": as_of, "days": int(days), **kwargs}
     return _cached(f"{fn.__module__}.{fn.__qualname__}", access, arguments, domain_ttl(domain),
-                   lambda: state().replica.run(fn, scope_context(access, as_of, days), **kwargs))
+                   lambda: query_source(fn).run(fn, scope_context(access, as_of, days), **kwargs))
 
 
 def rendered(name: str, access: Access, parts, build, *, domain: str | None = None):

@@ -7,7 +7,7 @@ from datetime import date
 
 from dashboard.auth.access import Access
 from dashboard.extensions import state
-from dashboard.service import _fetch, _now, _run_query, _stamped, domain_ttl, today
+from dashboard.service import DataError, _fetch, _now, _run_query, _stamped, domain_ttl, kpi_source, today
 from data_access.queries import quality_drill, quality_pages
 
 __all__ = ["QUALITY_APP", "has_quality_app", "fpy_scrap_pareto", "fpy_by_product", "fpy_product_series", "scrapped_lots", "open_alerts",
@@ -17,8 +17,12 @@ QUALITY_APP = "quality"  # Odoo Enterprise's quality app: quality.alert, NC clos
 
 
 def has_quality_app() -> bool:
-    """Whether the replica has Odoo's quality app installed (``ir_module_module``, not table presence)."""
-    return state().replica.info.has(QUALITY_APP)
+    """Whether Odoo's quality app is installed (``ir_module_module``, not table presence), as the KPIs' source
+    sees it (the replica, or Odoo's API on the API path); False when that source cannot be read now."""
+    try:
+        return kpi_source().info.has(QUALITY_APP)
+    except DataError:
+        return False
 
 
 def fpy_scrap_pareto(access: Access, as_of: date, days: int, site: int | None, by: str) -> list[dict]:

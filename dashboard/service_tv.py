@@ -17,7 +17,7 @@ from dashboard.auth.access import Access
 from dashboard.extensions import state
 from dashboard.kpis.catalogue import HEADLINE_SITE_KPIS
 from dashboard.kpis.engine import evaluate
-from dashboard.service import _fetch, _now, _stamped, catalogue, domain_ttl, kpi_results, late_mos, scope_context
+from dashboard.service import _fetch, _now, _stamped, catalogue, domain_ttl, kpi_results, kpi_source, late_mos, scope_context
 from dashboard.shifts import Shift, current_shift, parse_shifts
 from data_access.context import QueryContext
 from data_access.queries import production_drill, tv
@@ -85,7 +85,7 @@ def shift_kpis(access: Access, shift: Shift) -> dict:
         st = state()
         settings = st.settings
         ctx = QueryContext(shift.start, shift.end, 0, access.company_ids, access.warehouse_ids, settings.lang)
-        results = evaluate(st.replica, ctx, catalogue(), kpis=SHIFT_KPIS, scope_kinds=("workcenter",),
+        results = evaluate(kpi_source(), ctx, catalogue(), kpis=SHIFT_KPIS, scope_kinds=("workcenter",),
                            pins=settings.workcenter_site_pins())
         return {"computed_at": _now(), "results": [r.as_dict() for r in results]}
 

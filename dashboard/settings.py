@@ -96,8 +96,15 @@ class Settings:
     # --- derived -----------------------------------------------------------------
     @property
     def demo_mode(self) -> bool:
-        """True when no replica URL is configured: the embedded demo replica and demo users."""
-        return not self.replica_url
+        """True when no replica URL is configured and KPIs read the replica: the embedded demo replica and demo
+        users. A deployment on Odoo's API without a replica (``api_only``) is never in demo mode."""
+        return not self.replica_url and self.data_path != "api"
+
+    @property
+    def api_only(self) -> bool:
+        """True when Odoo is read through its API only (``data_path`` = api, no replica URL): SQL-only views
+        refuse with ``NeedsReplica`` and no demo replica is built."""
+        return not self.replica_url and self.data_path == "api"
 
     @property
     def instance_path(self) -> Path:
@@ -138,7 +145,7 @@ class Settings:
     def validate(self) -> Settings:
         """Return self, or raise ``SettingsError`` naming the bad setting."""
         if not self.demo_mode and len(self.secret_key) < 32:
-            raise SettingsError(f"{ENV_PREFIX}SECRET_KEY must be set (32+ characters) when a replica URL is configured")
+            raise SettingsError(f"{ENV_PREFIX}SECRET_KEY must be set (32+ characters) when a replica URL or data_path api is configured")
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):

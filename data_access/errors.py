@@ -20,6 +20,7 @@ __all__ = [
     "SchemaMismatch",
     "ModuleMissing",
     "FigureUnavailable",
+    "NeedsReplica",
     "translate",
     "translated_errors",
 ]
@@ -79,6 +80,15 @@ class FigureUnavailable(DataError):
 
     user_message = "This figure cannot be computed from the data source."
     reason = "figure_unavailable"
+
+
+class NeedsReplica(DataError):
+    """This deployment reads Odoo through its API (``data_path`` = api) without a replica, and this view's
+    query exists only in SQL: it is refused, never answered from another database (the demo replica)."""
+
+    user_message = ("Not available through the Odoo API path: this part needs a read-only replica of the Odoo "
+                    "database, and this deployment reads Odoo through its API only.")
+    reason = "api_path"
 
 
 # (pattern over the driver's message, error class). First match wins.

@@ -2,7 +2,8 @@
 
 ``ApiSource`` offers what the KPI families use of a ``data_access.engine.Replica``: ``info`` (Odoo series and
 installed apps) and ``run(sql_fn, ctx, ...)``, which answers with the API twin of ``sql_fn``
-(``data_access.odoo_api.families.API_SUMS``), so the families, the engine and the pages run unchanged.
+(``data_access.odoo_api.families.API_SUMS``; for a dimension list ``odoo_api.dimensions.API_DIMENSIONS``),
+so the families, the engine and the pages run unchanged.
 Everything is read as the configured Odoo user: its access rights and record rules (company scope) apply,
 so this path never sees more than that user may. A model the user may not read, or a sums function with
 no API twin, raises ``FigureUnavailable``: the engine reports the KPIs that need it ``unavailable`` with
@@ -15,6 +16,7 @@ import threading
 from contextlib import contextmanager
 
 from data_access.errors import DataError, FigureUnavailable, ReplicaNotAnswering, ReplicaUnavailable, SchemaMismatch
+from data_access.odoo_api.dimensions import API_DIMENSIONS
 from data_access.odoo_api.errors import OdooApiError, OdooTimeout, OdooUnavailable
 from data_access.odoo_api.families import API_SUMS, NOT_SERVED
 from data_access.odoo_api.kpi_reader import ApiReader
@@ -36,7 +38,7 @@ class ApiSource:
         self._credentials = (login, password) if login else None
         self.reader = ApiReader(client, is_access_error=is_access_error)
         self._info: OdooInfo | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # info() holds it while _detect() signs in under it
 
     @property
     def info(self) -> OdooInfo:
@@ -67,7 +69,7 @@ class ApiSource:
 
     def run(self, fn, *args, **kwargs):
         """``fn``'s rows (a ``data_access.queries`` sums function) computed through the API."""
-        twin = API_SUMS.get(fn)
+        twin = API_SUMS.get(fn) or API_DIMENSIONS.get(fn)
         if twin is None:
             name = getattr(fn, "__name__", str(fn))
             raise FigureUnavailable(NOT_SERVED.get(fn) or f"{name} is not computed through the Odoo API path")
