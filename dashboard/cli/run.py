@@ -31,7 +31,8 @@ def run(args) -> int:
     if refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return 3
-    where = "the embedded demo replica" if settings.demo_mode else "the configured Odoo replica"
+    where = ("the embedded demo replica" if settings.demo_mode else
+             f"Odoo's API at {settings.odoo_url} (no replica)" if settings.api_only else "the configured Odoo replica")
     print(f"Serving Odoo Operations on http://{args.host}:{args.port} from {where}", flush=True)
     # Werkzeug's threaded server is fine for a local demo; production uses gunicorn (Procfile).
     app.server.run(host=args.host, port=args.port, debug=False, threaded=True, use_reloader=False)

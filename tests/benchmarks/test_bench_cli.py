@@ -9,7 +9,7 @@ import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 SCRIPTS = ["kpis_bench.py", "family_bench.py", "callback_bench.py", "load_test.py", "interaction_bench.py",
-           "tv_load.py", "tv_soak.py"]
+           "tv_load.py", "tv_soak.py", "api_bench.py"]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
