@@ -12,8 +12,9 @@ from data_access.odoo_api.families import companies
 from data_access.odoo_api.families import production as api_production
 from data_access.queries import dimensions as sql
 from data_access.queries import production as sql_production
+from data_access.queries import supply_pages as sql_supply_pages
 
-__all__ = ["API_DIMENSIONS", "warehouses", "workcenters", "partners", "products"]
+__all__ = ["API_DIMENSIONS", "warehouses", "workcenters", "partners", "products", "vendor_has_orders"]
 
 
 def _within(field: str, ids) -> list:
@@ -50,6 +51,18 @@ def products(reader, ctx: QueryContext, ids) -> dict[int, dict]:
     return {v["id"]: {"name": names.get(v.get("product_tmpl_id")), "code": v.get("default_code")} for v in variants}
 
 
+def vendor_has_orders(reader, ctx: QueryContext, *, partner_id: int) -> bool:
+    """``queries.supply_pages.vendor_has_orders`` through the API: a confirmed purchase order of the vendor in the
+    caller's companies and sites, at any date (the vendor page's scope check)."""
+    domain = [("partner_id", "=", int(partner_id)), ("state", "in", list(sql_supply_pages._CONFIRMED)),
+              *_within("company_id", ctx.company_ids)]
+    orders = reader.rows("purchase.order", domain, ["picking_type_id"])
+    if ctx.warehouse_ids is None:
+        return bool(orders)
+    sites = api_production.warehouse_of_types(reader, [o.get("picking_type_id") for o in orders])
+    return any(sites.get(o.get("picking_type_id")) in ctx.warehouse_ids for o in orders)
+
+
 def workcenter_sites(reader, ctx: QueryContext | None = None, *, pins=()) -> dict[int, int]:
     """``queries.production.workcenter_sites`` through the API (the vote of the KPI path's OEE by site)."""
     return api_production.workcenter_sites(reader, ctx, pins)
@@ -62,4 +75,5 @@ API_DIMENSIONS = {
     sql.partners: partners,
     sql.products: products,
     sql_production.workcenter_sites: workcenter_sites,
+    sql_supply_pages.vendor_has_orders: vendor_has_orders,
 }

@@ -4,6 +4,7 @@ the SQL path, the dimension lists served through the API, every SQL-only call re
 when no replica is configured (never the demo replica), and with a replica the drills reading it."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -125,7 +126,9 @@ def test_dimension_lists_come_from_the_api_and_equal_the_sql_paths(api_app, sql_
                     "workcenters": service.workcenters(access, [1, 2, 3, 4, 5, 6]),
                     "partners": service.partners(access, [1, 2, 3, 7, 9]),
                     "products": service_finance.products(access, [1, 2, 3, 10]),
-                    "workcenter_sites": service.workcenter_sites(access, AS_OF, 30)}
+                    "workcenter_sites": service.workcenter_sites(access, AS_OF, 30),
+                    "vendors": {v: service_supply.vendor_in_scope(replace(access, warehouse_ids=(w,)) if w else access, v, AS_OF)
+                                for v in (1, 20, 26, 999) for w in (None, 1, 4)}}
 
     with api_app.server.app_context():
         source = service.kpi_source()
@@ -136,6 +139,7 @@ def test_dimension_lists_come_from_the_api_and_equal_the_sql_paths(api_app, sql_
         assert api == dims(sql_app, access)
         assert api["companies"] and api["sites"] and api["partners"] and api["products"]
     assert dims(api_app, EXEC)["workcenters"] and dims(api_app, EXEC)["workcenter_sites"]
+    assert set(dims(api_app, EXEC)["vendors"].values()) == {True, False}
     assert {s["company_id"] for s in dims(api_app, DIST)["sites"].values()} == {2}
 
 
