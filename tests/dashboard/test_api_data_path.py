@@ -164,3 +164,17 @@ def test_with_a_replica_the_drills_read_it_and_the_kpis_the_api(fake, replica_ur
         late = service.late_mos(EXEC, AS_OF, 30, 1)
     assert isinstance(late, list) and late  # the replica answers the drill
     app.server.extensions[STATE_KEY].store.dispose()
+
+
+def test_readyz_checks_odoo_and_the_start_line_says_where_reads_go(fake, replica_url, tmp_path, caplog):
+    with caplog.at_level("INFO", logger="dashboard"):
+        app = create_app(api_settings(fake, tmp_path / "api-only"))
+        both = create_app(api_settings(fake, tmp_path / "both", replica_url=replica_url))
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("data path api:")]
+    assert len(lines) == 2 and f"read Odoo's API at {fake.url}" in lines[0]
+    assert lines[0].endswith("need a replica and say so (none configured)") and lines[1].endswith("read the replica")
+    ready = app.server.test_client().get("/readyz")
+    assert ready.status_code == 200 and ready.get_json() == {"status": "ok", "data_path": "api", "odoo_series": "17.0"}
+    assert both.server.test_client().get("/readyz").get_json()["status"] == "ok"  # the replica's own check
+    for one in (app, both):
+        one.server.extensions[STATE_KEY].store.dispose()
