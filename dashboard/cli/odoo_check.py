@@ -40,7 +40,8 @@ class _Recorder:
 
 def api_sums_of(family) -> list:
     """The SQL sums functions a KPI family (``dashboard.kpis.registry.Family``) reads, found by running its
-    compute against a recorder (every scope kind it offers, no bucket)."""
+    compute against a recorder (every scope kind it offers, no bucket; each run stops at its first read, which
+    is the one read of every built-in family)."""
     from datetime import datetime
 
     from data_access.context import QueryContext
