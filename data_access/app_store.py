@@ -113,6 +113,7 @@ def _load_ids(raw: str | None) -> tuple[int, ...] | None:
 
 
 _SQLITE_BUSY_S = 15
+_BUSY_PRAGMA = f"PRAGMA busy_timeout={_SQLITE_BUSY_S * 1000}"  # a constant: PRAGMA takes no bound parameter
 
 
 def _is_lock_error(error: Exception) -> bool:
@@ -130,7 +131,7 @@ def _sqlite_wal(dbapi_conn) -> None:
     deadline = time.monotonic() + _SQLITE_BUSY_S
     cursor = dbapi_conn.cursor()
     try:
-        cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_S * 1000}")
+        cursor.execute(_BUSY_PRAGMA)
         while True:
             try:
                 if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
