@@ -96,13 +96,14 @@ def test_a_failed_refresh_marks_the_value_stale_since_it_failed(real):
     key = f"{prefix}:kpis"
     computed_at = time.time() - 90  # past its 60 s TTL, under twice it
     cache._store(cache.store, key, 60, computed_at, "last good")
-    first = cache.fetch(key, 60, mock.Mock(side_effect=ReplicaUnavailable("gone")))
+    gone = mock.Mock(side_effect=ReplicaUnavailable("gone"))  # every refresh fails (the replica stays away)
+    first = cache.fetch(key, 60, gone)
     assert (first.value, first.stale, first.stale_since()) == ("last good", True, None)  # not yet: 1.5 TTL, no failure
     deadline = time.monotonic() + 5
-    while cache.fetch(key, 60, lambda: "unused").failed_at is None:
+    while cache.fetch(key, 60, gone).failed_at is None:
         assert time.monotonic() < deadline, "the failed refresh was never marked"
         time.sleep(0.02)
-    hit = cache.fetch(key, 60, lambda: "unused")
+    hit = cache.fetch(key, 60, gone)
     assert hit.value == "last good" and hit.stale_since() == hit.failed_at > computed_at
     old = Cache(RedisStore(f"redis://127.0.0.1:6379/{DB}"), prefix=prefix)
     old._store(old.store, f"{key}-old", 60, time.time() - 150, "older")  # 2.5 TTL: stale by age alone
